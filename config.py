@@ -1,0 +1,142 @@
+"""Configuration read from the environment.
+
+TRACKER_ENV picks the class (development, testing, production); DATABASE_URL
+picks the database (default: a SQLite file under instance/). SECRET_KEY comes
+from the environment; in development it is generated once into
+instance/secret_key (never committed); production refuses to start without it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+#: What production uses: scrypt with N = 2**17, r = 8, p = 1 (~0.3 s a hash here).
+STRONG_PASSWORD_METHOD = "scrypt:131072:8:1"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without a secret key)."""
+
+
+def _instance_secret_key() -> str:
+    """Read instance/secret_key, creating it with a random key on first run."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _default_database_url() -> str:
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
+
+
+class Config:
+    ENV_NAME = "base"
+    TESTING = False
+    DEBUG = False
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)
+
+    PASSWORD_HASH_METHOD = STRONG_PASSWORD_METHOD
+    API_TOKEN_LIFETIME = timedelta(days=30)
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (CSV/XLSX imports) capped at 10 MB
+    SECURITY_HSTS = True
+
+    # Login throttling (Flask-Limiter). Point several servers at one Redis with
+    # RATELIMIT_STORAGE_URI=redis://host:6379 so they share the counts.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = self.database_url()
+        self.SECRET_KEY = self.secret_key()
+
+    def database_url(self) -> str:
+        return os.environ.get("DATABASE_URL") or _default_database_url()
+
+    def secret_key(self) -> str:
+        return os.environ.get("SECRET_KEY") or _instance_secret_key()
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False  # the debugger would show stack traces to users; keep it off
+    SESSION_COOKIE_SECURE = False  # http://127.0.0.1 in development
+    REMEMBER_COOKIE_SECURE = False
+    SECURITY_HSTS = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECURITY_HSTS = False
+    # Tests sign in hundreds of times; the strong method is asserted separately.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    RATELIMIT_ENABLED = False
+    SQLALCHEMY_RECORD_QUERIES = True
+
+    def database_url(self) -> str:
+        return (
+            os.environ.get("TEST_DATABASE_URL")
+            or os.environ.get("DATABASE_URL")
+            or "sqlite:///:memory:"
+        )
+
+    def secret_key(self) -> str:
+        return "testing-only-secret-key-not-for-use-anywhere-else"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def secret_key(self) -> str:
+        key = os.environ.get("SECRET_KEY", "")
+        if len(key) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        return key
+
+    def database_url(self) -> str:
+        url = os.environ.get("DATABASE_URL")
+        if not url:
+            raise ConfigError("DATABASE_URL must be set in production.")
+        return url
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> Config:
+    name = os.environ.get("TRACKER_ENV") or os.environ.get("FLASK_ENV") or "development"
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}; got {name!r}") from None

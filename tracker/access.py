@@ -1,0 +1,104 @@
+"""Who may reach which route: every view declares it, one hook enforces it.
+
+``@roles(...)`` (or ``@public``) records the rule on the view function; the
+``before_request`` hook installed by :func:`register_access` checks it for every
+request, pages and API alike, and refuses any endpoint that declares nothing.
+Object-level confinement (a client user sees only their own authority) lives in
+the services, which answer NotFound for other authorities' objects.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import wraps
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    CONSULTANT = "consultant"
+    FINANCE = "finance"
+    CLIENT = "client"
+
+
+ALL_ROLES = frozenset(Role)
+LEAD_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE})
+PUBLIC = "public"
+ACCESS_ATTR = "_access"
+
+
+def roles(*allowed: Role):
+    """Only signed-in users with one of these roles may call the view."""
+    allowed_set = frozenset(Role(r) for r in allowed)
+    if not allowed_set:
+        raise ValueError("roles() needs at least one role")
+
+    def decorate(view):
+        setattr(view, ACCESS_ATTR, allowed_set)
+        return view
+
+    return decorate
+
+
+def signed_in(view):
+    """Any signed-in user; the view's services confine what they see."""
+    setattr(view, ACCESS_ATTR, ALL_ROLES)
+    return view
+
+
+def public(view):
+    setattr(view, ACCESS_ATTR, PUBLIC)
+    return view
+
+
+def access_rule(app: Flask, endpoint: str):
+    """The rule a view declares, or None when it declares none."""
+    if endpoint == "static":
+        return PUBLIC
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    return getattr(view, ACCESS_ATTR, None)
+
+
+def has_role(user, *allowed: Role) -> bool:
+    return bool(user and user.is_authenticated and user.role in allowed)
+
+
+def register_access(app: Flask) -> None:
+    @app.before_request
+    def enforce_access():
+        if request.endpoint is None:
+            return None  # 404/405 answer by themselves
+        rule = access_rule(current_app, request.endpoint)
+        if rule == PUBLIC:
+            return None
+        is_api = request.blueprint == "api"
+        if rule is None:
+            current_app.logger.error("Endpoint %s declares no access rule", request.endpoint)
+            abort(403)
+        if not current_user.is_authenticated:
+            if is_api:
+                abort(401, description="Send a token: Authorization: Bearer <token>.")
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.role not in rule:
+            abort(403)
+        return None
+
+
+def require_role(*allowed: Role):
+    """For code paths inside a view that need a narrower role (e.g. a POST)."""
+
+    def decorate(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            if not has_role(current_user, *allowed):
+                abort(403)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,101 @@
+from decimal import Decimal
+
+from flask_login import current_user
+
+from tracker.access import Role, roles, signed_in
+from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
+from tracker.api.schema import Date, Dec, Int, ListOf, Schema, Str
+from tracker.database import utcnow
+from tracker.engagements import services
+from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
+from tracker.errors import ValidationFailed
+from tracker.extensions import db
+from tracker.pagination import paginate
+
+EngagementSchema = Schema("Engagement", {
+    "id": Int(read_only=True),
+    "client_id": Int(required=True, minimum=1),
+    "title": Str(required=True, min_length=1, max_length=200),
+    "kind": Str(enum=[k.value for k in EngagementKind], default=EngagementKind.SUPPORT_PACKAGE.value),
+    "status": Str(enum=[s.value for s in EngagementStatus],
+                  description="New engagements are proposed; PATCH moves them along proposed → approved → active → closed."),
+    "day_rate": Dec(2, minimum=0, nullable=True, description="Copied from the current default rate when omitted."),
+    "estimated_days_low": Dec(2, minimum=0, default=Decimal("0")),
+    "estimated_days_high": Dec(2, minimum=0, default=Decimal("0")),
+    "start_date": Date(required=True),
+    "end_date": Date(nullable=True, default=None),
+    "purchase_order": Str(max_length=60, default=""),
+    "vat_rate": Dec(2, minimum=0, maximum=1, nullable=True, default=Decimal("0.20"),
+                    description="\"0.20\" standard; null = outside the scope of VAT (give vat_note)."),
+    "vat_note": Str(max_length=255, default=""),
+    "approval_reference": Str(max_length=255, default=""),
+    "description": Str(max_length=5000, default=""),
+    "staff_ids": ListOf(Int(minimum=1), write_only=True, description="The team: staff ids."),
+    "team": ListOf(Int(), read_only=True, description="Staff ids on the team."),
+})
+
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+FILTERS = [
+    Param("client_id", Int(minimum=1), "Only this client's engagements."),
+    Param("status", Str(enum=[s.value for s in EngagementStatus]), "Only engagements in this status."),
+    Param("kind", Str(enum=[k.value for k in EngagementKind]), "Only this kind."),
+]
+
+
+def dump_engagement(engagement: Engagement) -> dict:
+    return EngagementSchema.dump(engagement, team=[m.id for m in engagement.members])
+
+
+def _input(data: dict, base: Engagement | None = None) -> services.EngagementInput:
+    fields = services.EngagementInput.__dataclass_fields__
+    merged = {k: getattr(base, k) for k in fields if k != "staff_ids"} if base else {}
+    if base is not None:
+        merged["day_rate"] = base.day_rate
+    merged |= {k: v for k, v in data.items() if k in fields}
+    if "day_rate" in data and data["day_rate"] is None:
+        merged["day_rate"] = None if base is None else base.day_rate
+    return services.EngagementInput(**merged)
+
+
+@signed_in
+@api_bp.get("/engagements")
+@operation("List engagements (a client user sees only their own)", tags=["engagements"], list_of=EngagementSchema, query=FILTERS)
+def list_engagements():
+    page, per_page = paging()
+    filters = query_values(FILTERS)
+    stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
+    return list_response(EngagementSchema, paginate(db.session, stmt, page, per_page), dump_engagement)
+
+
+@roles(*MANAGERS)
+@api_bp.post("/engagements")
+@operation("Set up an engagement (status proposed)", tags=["engagements"], request=EngagementSchema, response=EngagementSchema, status=201)
+def create_engagement():
+    data = load(EngagementSchema)
+    if "status" in data and data["status"] != EngagementStatus.PROPOSED.value:
+        raise ValidationFailed("New engagements start as proposed.", {"status": "must be proposed (or omitted) on create"})
+    engagement = services.create_engagement(db.session, current_user, _input(data), utcnow().date())
+    return dump_engagement(engagement), 201
+
+
+@signed_in
+@api_bp.get("/engagements/<int:engagement_id>")
+@operation("One engagement", tags=["engagements"], response=EngagementSchema)
+def get_engagement(engagement_id: int):
+    return dump_engagement(services.get_engagement(db.session, current_user, engagement_id))
+
+
+@roles(*MANAGERS)
+@api_bp.patch("/engagements/<int:engagement_id>")
+@operation("Change an engagement or move its status", tags=["engagements"], request=EngagementSchema, partial=True, response=EngagementSchema)
+def update_engagement(engagement_id: int):
+    engagement = services.get_engagement(db.session, current_user, engagement_id)
+    data = load(EngagementSchema, partial=True)
+    status = data.pop("status", None)
+    if data:
+        services.update_engagement(db.session, current_user, engagement, _input(data, engagement), utcnow().date())
+    if status is not None:
+        services.change_status(db.session, current_user, engagement, status)
+    return dump_engagement(engagement)
+
+

@@ -1,0 +1,62 @@
+from decimal import Decimal
+
+from flask_login import current_user
+
+from tracker.access import Role, roles
+from tracker.api.core import api_bp, list_response, load, operation, paging
+from tracker.api.schema import Bool, Dec, Int, Schema, Str
+from tracker.extensions import db
+from tracker.pagination import paginate
+from tracker.staff import services
+from tracker.staff.models import StaffMember
+
+StaffSchema = Schema("StaffMember", {
+    "id": Int(read_only=True),
+    "name": Str(required=True, min_length=1, max_length=120),
+    "job_title": Str(max_length=120, default=""),
+    "email": Str(required=True, max_length=254),
+    "monthly_capacity_days": Dec(2, minimum=0, maximum=31, default=Decimal("18")),
+    "external_cap_share": Dec(2, minimum=0, maximum=1, default=Decimal("0.20"),
+                              description="Share of capacity that may go to outside work, e.g. \"0.20\"."),
+    "active": Bool(default=True),
+})
+
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+def _input(data: dict, base: StaffMember | None = None) -> services.StaffInput:
+    merged = ({k: getattr(base, k) for k in services.StaffInput.__dataclass_fields__} if base else {}) | data
+    return services.StaffInput(**merged)
+
+
+@roles(*MANAGERS)
+@api_bp.get("/staff")
+@operation("List the lead authority's staff", tags=["staff"], list_of=StaffSchema)
+def list_staff():
+    page, per_page = paging()
+    stmt = services.staff_list().order_by(None).order_by(StaffMember.id)
+    return list_response(StaffSchema, paginate(db.session, stmt, page, per_page))
+
+
+@roles(*MANAGERS)
+@api_bp.post("/staff")
+@operation("Add a staff member", tags=["staff"], request=StaffSchema, response=StaffSchema, status=201)
+def create_staff():
+    member = services.create_staff(db.session, current_user, _input(load(StaffSchema)))
+    return StaffSchema.dump(member), 201
+
+
+@roles(*MANAGERS)
+@api_bp.get("/staff/<int:staff_id>")
+@operation("One staff member", tags=["staff"], response=StaffSchema)
+def get_staff(staff_id: int):
+    return StaffSchema.dump(services.get_staff(db.session, staff_id))
+
+
+@roles(*MANAGERS)
+@api_bp.patch("/staff/<int:staff_id>")
+@operation("Change a staff member", tags=["staff"], request=StaffSchema, partial=True, response=StaffSchema)
+def update_staff(staff_id: int):
+    member = services.get_staff(db.session, staff_id)
+    services.update_staff(db.session, current_user, member, _input(load(StaffSchema, partial=True), member))
+    return StaffSchema.dump(member)

@@ -1,0 +1,48 @@
+"""flask users create EMAIL --role ROLE [--authority-id N] [--staff-id N] [--password PW]"""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask.cli import AppGroup
+
+from tracker.access import Role
+from tracker.auth import services
+from tracker.errors import DomainError
+from tracker.extensions import db
+
+
+@click.group("users", cls=AppGroup, help="Manage user accounts.")
+def users_cli():
+    pass
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--authority-id", type=int, default=None, help="For client users: their authority's id.")
+@click.option("--staff-id", type=int, default=None, help="For consultants: their staff record's id.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password", default=None, help="Omit to generate one (printed once).")
+def create_user_command(email, role, authority_id, staff_id, name, password):
+    generated = password is None
+    if generated:
+        password = secrets.token_urlsafe(12)
+    try:
+        user = services.create_user(
+            db.session, "cli", email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
+        )
+    except DomainError as error:
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        raise click.ClickException(f"{error.message} {details}".strip()) from None
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@users_cli.command("list")
+def list_users_command():
+    for user in services.list_users(db.session):
+        where = f" authority {user.authority_id}" if user.authority_id else ""
+        click.echo(f"{user.id:>4}  {user.role.value:<10} {user.email}{where}{'' if user.active else ' (inactive)'}")

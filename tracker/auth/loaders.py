@@ -1,0 +1,31 @@
+"""How Flask-Login finds the user: the session cookie for pages, a bearer token for the API."""
+
+from __future__ import annotations
+
+from flask import request
+
+from tracker.auth import services
+from tracker.database import utcnow
+from tracker.extensions import db, login_manager
+
+
+def _is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    if _is_api_request():
+        return None  # the API never trusts the session cookie (no CSRF there)
+    return services.load_session_user(db.session, session_id)
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    if not _is_api_request():
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return services.user_for_token(db.session, token.strip(), utcnow())

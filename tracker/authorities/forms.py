@@ -1,0 +1,17 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.authorities.models import AuthorityKind
+
+KIND_LABELS = {"council": "Council", "nhs": "NHS body", "trust": "Children's Trust", "other": "Other"}
+
+
+class AuthorityForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the authority's name."), Length(max=160)])
+    kind = SelectField("Kind", choices=[(k.value, KIND_LABELS[k.value]) for k in AuthorityKind])
+    is_lead = BooleanField("This is the lead authority (the seller)")
+    address = TextAreaField("Postal address", validators=[Optional(), Length(max=1000)])
+    vat_number = StringField("VAT registration number", validators=[Optional(), Length(max=20)])
+    finance_contact = StringField("Finance contact", validators=[Optional(), Length(max=120)])
+    finance_email = EmailField("Finance e-mail (invoices go here)", validators=[Optional(), Length(max=254)])

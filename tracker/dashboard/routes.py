@@ -1,0 +1,17 @@
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from tracker.access import signed_in
+from tracker.engagements.models import Engagement, EngagementStatus
+from tracker.engagements.services import filtered_engagements
+from tracker.extensions import db
+
+bp = Blueprint("dashboard", __name__)
+
+
+@signed_in
+@bp.get("/")
+def home():
+    stmt = filtered_engagements(current_user).where(Engagement.status != EngagementStatus.CLOSED).limit(20)
+    engagements = db.session.scalars(stmt).all()
+    return render_template("dashboard/home.html", engagements=engagements)

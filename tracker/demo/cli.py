@@ -1,0 +1,66 @@
+"""flask demo load: the seed documents' world, and the demo login."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from tracker.database import utcnow
+from tracker.demo import world as demo
+from tracker.extensions import db
+
+
+@click.group("demo", cls=AppGroup, help="Demonstration data.")
+def demo_cli():
+    pass
+
+
+def login_file():
+    from pathlib import Path
+
+    return Path(current_app.instance_path) / "demo-login.txt"
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
+@click.option("--password", default=None, help="Password for every demo account (default: generated).")
+def load_command(if_empty, today, password):
+    _load(if_empty, today, password)
+
+
+def _load(if_empty, today, password):
+    if not demo.is_empty(db.session):
+        if if_empty:
+            click.echo("The database already holds data; demo not loaded.")
+            _print_saved_login()
+            return
+        raise click.ClickException("The database already holds data; load the demo into an empty database.")
+    password = password or secrets.token_urlsafe(9)
+    day: date = today.date() if today else utcnow().date()
+    world = demo.build_world(db.session, day, password)
+    lines = ["Demo world loaded: Halton Borough Council selling commissioning support.", "",
+             "Sign in at http://127.0.0.1:5000 with any of these (password for all: " + password + "):"]
+    lines += [f"  {role:<10} {email:<38} {name}" for email, role, name in world.logins()]
+    text = "\n".join(lines)
+    path = login_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    path.chmod(0o600)
+    click.echo(text)
+
+
+def _print_saved_login():
+    path = login_file()
+    if path.exists():
+        click.echo(path.read_text())
+
+
+@demo_cli.command("login")
+def login_command():
+    """Print the demo login saved by `flask demo load`."""
+    _print_saved_login()

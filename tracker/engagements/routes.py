@@ -1,0 +1,134 @@
+from decimal import Decimal
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.access import Role, roles, signed_in
+from tracker.audit.services import history
+from tracker.authorities.services import client_choices
+from tracker.database import utcnow
+from tracker.engagements import services
+from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
+from tracker.engagements.models import EngagementStatus
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.pagination import page_args, paginate
+from tracker.staff.services import staff_choices
+from tracker.web import apply_errors
+
+bp = Blueprint("engagements", __name__, url_prefix="/engagements")
+
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+def _form(obj=None) -> EngagementForm:
+    form = EngagementForm(obj=obj)
+    form.client_id.choices = [(0, "Choose…")] + client_choices(db.session)
+    form.staff_ids.choices = staff_choices(db.session)
+    return form
+
+
+def _input(form: EngagementForm) -> services.EngagementInput:
+    vat = form.vat.data
+    return services.EngagementInput(
+        client_id=form.client_id.data, title=form.title.data, kind=form.kind.data,
+        start_date=form.start_date.data, end_date=form.end_date.data,
+        estimated_days_low=form.estimated_days_low.data, estimated_days_high=form.estimated_days_high.data,
+        purchase_order=form.purchase_order.data, vat_rate=None if vat == "outside" else vat,
+        vat_note=form.vat_note.data, approval_reference=form.approval_reference.data,
+        description=form.description.data, day_rate=form.day_rate.data, staff_ids=form.staff_ids.data,
+    )
+
+
+@signed_in
+@bp.get("/")
+def list_engagements():
+    filters = EngagementFilterForm(request.args)
+    filters.client_id.choices = [(0, "Any client")] + (
+        [] if current_user.role == Role.CLIENT else client_choices(db.session)
+    )
+    client_id = filters.client_id.data if filters.validate() else 0
+    status = filters.status.data or None
+    page, per_page = page_args(request.args)
+    stmt = services.filtered_engagements(current_user, client_id=client_id or None, status=status)
+    result = paginate(db.session, stmt, page, per_page)
+    return render_template(
+        "engagements/list.html", page=result, filters=filters, can_manage=services.can_manage(current_user),
+    )
+
+
+@roles(*MANAGERS)
+@bp.route("/new", methods=["GET", "POST"])
+def create_engagement():
+    form = _form()
+    if request.method == "GET":
+        form.client_id.data = request.args.get("client_id", 0, type=int)
+        form.vat.data = "0.20"
+    if form.validate_on_submit():
+        try:
+            engagement = services.create_engagement(db.session, current_user, _input(form), utcnow().date())
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Engagement “{engagement.title}” created at £{engagement.day_rate} a day.", "success")
+            return redirect(url_for("engagements.show_engagement", engagement_id=engagement.id))
+    return render_template("engagements/form.html", form=form, engagement=None)
+
+
+@signed_in
+@bp.get("/<int:engagement_id>")
+def show_engagement(engagement_id: int):
+    engagement = services.get_engagement(db.session, current_user, engagement_id)
+    status_form = StatusForm()
+    status_form.status.choices = [
+        (s.value, s.label) for s in EngagementStatus if s in services.TRANSITIONS[engagement.status]
+    ]
+    changes = history(db.session, "engagement", engagement.id) if current_user.is_lead_staff else []
+    return render_template(
+        "engagements/show.html", engagement=engagement, status_form=status_form,
+        can_manage=services.can_manage(current_user), audit_rows=changes[:20],
+    )
+
+
+@roles(*MANAGERS)
+@bp.route("/<int:engagement_id>/edit", methods=["GET", "POST"])
+def edit_engagement(engagement_id: int):
+    engagement = services.get_engagement(db.session, current_user, engagement_id)
+    form = _form(obj=engagement)
+    if request.method == "GET":
+        form.vat.data = "outside" if engagement.vat_rate is None else _vat_choice(engagement.vat_rate)
+        form.staff_ids.data = services.member_ids(db.session, engagement.id)
+    if form.validate_on_submit():
+        try:
+            services.update_engagement(db.session, current_user, engagement, _input(form), utcnow().date())
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash("Engagement saved.", "success")
+            return redirect(url_for("engagements.show_engagement", engagement_id=engagement.id))
+    return render_template("engagements/form.html", form=form, engagement=engagement)
+
+
+def _vat_choice(rate: Decimal) -> str:
+    """The VAT select's option for a stored rate (0.2000 → "0.20")."""
+    for value, _label in VAT_CHOICES:
+        if value != "outside" and rate == Decimal(value):
+            return value
+    return "0.20"
+
+
+@roles(*MANAGERS)
+@bp.post("/<int:engagement_id>/status")
+def change_status(engagement_id: int):
+    engagement = services.get_engagement(db.session, current_user, engagement_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(db.session, current_user, engagement, form.status.data, form.note.data)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Status is now {engagement.status.label}.", "success")
+    else:
+        flash("Choose a status.", "error")
+    return redirect(url_for("engagements.show_engagement", engagement_id=engagement.id))

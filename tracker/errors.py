@@ -1,0 +1,136 @@
+"""The DomainError family, and the 400/403/404/405/413/500 handlers.
+
+Services raise DomainError subclasses; pages show them beside the form field
+they name; the API answers with API.md's error shape and the class's status.
+No handler ever shows a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A business rule said no. ``fields`` maps a field name to why."""
+
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, **extra):
+        super().__init__(message)
+        self.message = message
+        self.fields = dict(fields or {})
+        self.extra = extra
+
+    @classmethod
+    def for_field(cls, field: str, message: str, **extra) -> DomainError:
+        return cls(message, {field: message}, **extra)
+
+    def to_dict(self) -> dict:
+        body = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        body.update(self.extra)
+        return {"error": body}
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_failed"
+
+
+class NotFound(DomainError):
+    """Missing, or outside the caller's authority: the two look the same."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = "Not found.", fields=None, **extra):
+        super().__init__(message, fields, **extra)
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """Valid input that clashes with the state of things."""
+
+    status = 409
+    code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class Locked(Conflict):
+    code = "locked"
+
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    from tracker.extensions import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            response = jsonify(error.to_dict())
+            response.status_code = error.status
+            return response
+        template = "errors/404.html" if error.status == 404 else "errors/domain.html"
+        return render_template(template, error=error), error.status
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        if status >= 500:
+            db.session.rollback()
+        if wants_json():
+            message = error.description or error.name
+            if status == 413:
+                message = "The upload is larger than the limit."
+            return api_error(status, _HTTP_CODES.get(status, "error"), message)
+        page = status if status in (400, 403, 404, 405, 413, 429) else "generic"
+        return render_template(f"errors/{page}.html", error=error), status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        if wants_json():
+            return api_error(500, "server_error", "Something went wrong on our side; it has been logged.")
+        return render_template("errors/500.html"), 500

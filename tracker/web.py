@@ -1,0 +1,74 @@
+"""Glue shared by the page routes: template filters, navigation, form errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, flash
+from flask_login import current_user
+from markupsafe import Markup
+
+from tracker.access import Role
+from tracker.errors import DomainError
+from tracker.money import fmt_days, fmt_money
+
+#: (label, endpoint, roles that see it). Hiding a link is a courtesy; the
+#: server checks every route (tracker.access).
+NAVIGATION = [
+    ("Home", "dashboard.home", set(Role)),
+    ("Engagements", "engagements.list_engagements", set(Role)),
+    ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
+    ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
+    ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    ("Users", "auth.list_users", {Role.ADMIN}),
+]
+
+
+def nav_items() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    return [(label, endpoint) for label, endpoint, allowed in NAVIGATION if current_user.role in allowed]
+
+
+def apply_errors(form, error: DomainError) -> None:
+    """Put a service's field errors beside the form's fields; flash the rest."""
+    unplaced = []
+    for name, message in error.fields.items():
+        field = getattr(form, name, None) if form is not None else None
+        if field is not None and hasattr(field, "errors"):
+            if isinstance(field.errors, tuple):
+                field.errors = list(field.errors)
+            field.errors.append(message)
+        else:
+            unplaced.append(message)
+    if unplaced or not error.fields:
+        flash(" ".join(unplaced) or error.message, "error")
+    else:
+        flash(error.message, "error")
+
+
+def fmt_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%-d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%-d %b %Y")
+    return str(value)
+
+
+def fmt_share(value) -> str:
+    """0.2000 → '20%'; 0.125 → '12.5%'."""
+    if value is None:
+        return ""
+    pct = (value * 100).normalize()
+    return f"{pct:f}%"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = lambda v: Markup("&pound;") + fmt_money(v) if v is not None else ""
+    app.jinja_env.filters["days"] = fmt_days
+    app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["share"] = fmt_share
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["Role"] = Role

@@ -72,3 +72,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["share"] = fmt_share
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["Role"] = Role
+
+
+def options(pairs) -> list:
+    """(value, label) pairs as WTForms SelectChoice objects."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(value, label) for value, label in pairs]

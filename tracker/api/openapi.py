@@ -54,6 +54,10 @@ def _path_and_params(rule) -> tuple[str, list[dict]]:
     return _CONVERTER.sub(repl, rule.rule), params
 
 
+def _json_ref(name: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
 def _collect_schemas(op: Operation, used: set[str]) -> None:
     for schema in (op.request, op.response, op.list_of):
         if schema is not None:
@@ -79,7 +83,7 @@ def _operation_doc(op: Operation, path_params: list[dict], view) -> dict:
         doc["parameters"] = parameters
     if op.request is not None:
         name = op.request.component_name("in") + ("Patch" if op.partial else "")
-        doc["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+        doc["requestBody"] = {"required": True, "content": _json_ref(name)}
     elif op.upload:
         doc["requestBody"] = {
             "required": True,
@@ -98,7 +102,7 @@ def _operation_doc(op: Operation, path_params: list[dict], view) -> dict:
                 "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
             }}}}}
     elif op.response is not None:
-        responses[str(op.status)] = {"description": "OK", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.response.name}"}}}}
+        responses[str(op.status)] = {"description": "OK", "content": _json_ref(op.response.name)}
     else:
         responses[str(op.status)] = {"description": "Done"}
     errors = set(op.errors)
@@ -107,7 +111,7 @@ def _operation_doc(op: Operation, path_params: list[dict], view) -> dict:
     if op.upload:
         errors.add(413)
     for status in sorted(errors):
-        responses[str(status)] = {"description": _REASONS.get(status, "Error"), "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        responses[str(status)] = {"description": _REASONS.get(status, "Error"), "content": _json_ref("Error")}
     doc["responses"] = responses
     return doc
 

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.access import Role
+from tracker.web import options
 
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
 
@@ -21,7 +22,7 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired("Enter an e-mail address."), Email(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=120)])
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=options(ROLE_CHOICES))
     authority_id = SelectField("Authority (client users)", coerce=int, validators=[Optional()])
     staff_id = SelectField("Staff member (consultants)", coerce=int, validators=[Optional()])
     password = PasswordField("Password", validators=[Optional(), Length(max=200)])

@@ -16,7 +16,7 @@ from tracker.database import utcnow
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db, limiter
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors
+from tracker.web import apply_errors, options
 
 bp = Blueprint("auth", __name__)
 
@@ -87,8 +87,8 @@ def change_password():
 
 def _user_form(obj=None) -> UserForm:
     form = UserForm(obj=obj)
-    form.authority_id.choices = [(0, "—")] + client_choices(db.session)
-    form.staff_id.choices = [(0, "—")] + staff_choices(db.session, active_only=False)
+    form.authority_id.choices = options([(0, "—"), *client_choices(db.session)])
+    form.staff_id.choices = options([(0, "—"), *staff_choices(db.session, active_only=False)])
     return form
 
 

@@ -18,7 +18,7 @@ from tracker.authorities.models import Authority
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.staff.models import StaffMember
 
-TOKEN_PREFIX = "cst_"
+TOKEN_PREFIX = "cst_"  # noqa: S105 (a visible prefix, not a secret)
 
 
 def normalise_email(raw: str, field: str = "email") -> str:

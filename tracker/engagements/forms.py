@@ -3,6 +3,7 @@ from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.engagements.models import EngagementKind, EngagementStatus
+from tracker.web import options
 
 VAT_CHOICES = [("0.20", "Standard rate (20%)"), ("0.05", "Reduced rate (5%)"), ("0", "Zero rate (0%)"), ("outside", "Outside the scope of VAT")]
 
@@ -10,14 +11,14 @@ VAT_CHOICES = [("0.20", "Standard rate (20%)"), ("0.05", "Reduced rate (5%)"), (
 class EngagementForm(FlaskForm):
     client_id = SelectField("Client authority", coerce=int, validators=[DataRequired("Choose the client authority.")])
     title = StringField("Title", validators=[DataRequired("Give the engagement a title."), Length(max=200)])
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in EngagementKind])
+    kind = SelectField("Kind", choices=options((k.value, k.label) for k in EngagementKind))
     day_rate = DecimalField("Day rate (£ per person per day)", places=None, validators=[Optional(), NumberRange(0, 99999)])
     estimated_days_low = DecimalField("Estimated days — low", places=None, validators=[Optional(), NumberRange(0)])
     estimated_days_high = DecimalField("Estimated days — high", places=None, validators=[Optional(), NumberRange(0)])
     start_date = DateField("Start date", validators=[DataRequired("Give the start date.")])
     end_date = DateField("End date", validators=[Optional()])
     purchase_order = StringField("Purchase-order reference", validators=[Optional(), Length(max=60)])
-    vat = SelectField("VAT", choices=VAT_CHOICES)
+    vat = SelectField("VAT", choices=options(VAT_CHOICES))
     vat_note = StringField("Reason when outside the scope of VAT", validators=[Optional(), Length(max=255)])
     approval_reference = StringField("Approval reference (e.g. Executive Board minute)", validators=[Optional(), Length(max=255)])
     staff_ids = SelectMultipleField("Team (staff who work on it)", coerce=int, validators=[Optional()])
@@ -25,7 +26,7 @@ class EngagementForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=[(s.value, s.label) for s in EngagementStatus])
+    status = SelectField("New status", choices=options((s.value, s.label) for s in EngagementStatus))
     note = StringField("Note (e.g. the decision or minute)", validators=[Optional(), Length(max=255)])
 
 
@@ -34,4 +35,6 @@ class EngagementFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     client_id = SelectField("Client", coerce=int, validators=[Optional()])
-    status = SelectField("Status", choices=[("", "Any status")] + [(s.value, s.label) for s in EngagementStatus], validators=[Optional()])
+    status = SelectField("Status", choices=options([("", "Any status"), *((s.value, s.label) for s in EngagementStatus)]),
+        validators=[Optional()],
+    )

@@ -60,7 +60,7 @@ class Engagement(Base):
     end_date: Mapped[date | None]
     purchase_order: Mapped[str] = mapped_column(sa.String(60), default="")
     # 0.2000 = standard rate; NULL = outside the scope of VAT (vat_note says why).
-    vat_rate: Mapped[Ratio | None] = mapped_column(default=Decimal("0.2000"))
+    vat_rate: Mapped[Ratio | None]  # no column default: None must stay None
     vat_note: Mapped[str] = mapped_column(sa.String(255), default="")
     approval_reference: Mapped[str] = mapped_column(sa.String(255), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")

@@ -14,7 +14,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors
+from tracker.web import apply_errors, options
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 
@@ -23,8 +23,8 @@ MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 def _form(obj=None) -> EngagementForm:
     form = EngagementForm(obj=obj)
-    form.client_id.choices = [(0, "Choose…")] + client_choices(db.session)
-    form.staff_ids.choices = staff_choices(db.session)
+    form.client_id.choices = options([(0, "Choose…"), *client_choices(db.session)])
+    form.staff_ids.choices = options(staff_choices(db.session))
     return form
 
 
@@ -44,8 +44,8 @@ def _input(form: EngagementForm) -> services.EngagementInput:
 @bp.get("/")
 def list_engagements():
     filters = EngagementFilterForm(request.args)
-    filters.client_id.choices = [(0, "Any client")] + (
-        [] if current_user.role == Role.CLIENT else client_choices(db.session)
+    filters.client_id.choices = options(
+        [(0, "Any client"), *([] if current_user.role == Role.CLIENT else client_choices(db.session))]
     )
     client_id = filters.client_id.data if filters.validate() else 0
     status = filters.status.data or None
@@ -80,9 +80,9 @@ def create_engagement():
 def show_engagement(engagement_id: int):
     engagement = services.get_engagement(db.session, current_user, engagement_id)
     status_form = StatusForm()
-    status_form.status.choices = [
+    status_form.status.choices = options(
         (s.value, s.label) for s in EngagementStatus if s in services.TRANSITIONS[engagement.status]
-    ]
+    )
     changes = history(db.session, "engagement", engagement.id) if current_user.is_lead_staff else []
     return render_template(
         "engagements/show.html", engagement=engagement, status_form=status_form,

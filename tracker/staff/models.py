@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tracker.database import Base, DayTotal, Ratio, utcnow
 
 
-
-
 class StaffMember(Base):
     __tablename__ = "staff_members"
     __table_args__ = (

@@ -1,0 +1,77 @@
+"""Build test data through the same services the app uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from tracker.auth import services as auth
+from tracker.authorities import services as authorities
+from tracker.engagements import services as engagements
+from tracker.settings import services as settings
+from tracker.staff import services as staff
+
+PASSWORD = "correct horse battery staple"
+TODAY = date(2026, 11, 23)
+ACTOR = "test"
+
+
+@dataclass
+class World:
+    lead: object = None
+    client_a: object = None
+    client_b: object = None
+    staff: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    engagement_a: object = None
+    engagement_b: object = None
+
+
+def authority(session, name, **kw):
+    return authorities.create_authority(session, ACTOR, authorities.AuthorityInput(name=name, **kw))
+
+
+def staff_member(session, name, email=None, **kw):
+    email = email or name.lower().replace(" ", ".") + "@lead.example.org"
+    return staff.create_staff(session, ACTOR, staff.StaffInput(name=name, email=email, **kw))
+
+
+def user(session, email, role, **kw):
+    return auth.create_user(session, ACTOR, email, PASSWORD, role, **kw)
+
+
+def engagement(session, client, title="Support package", status="active", **kw):
+    data = engagements.EngagementInput(
+        client_id=client.id, title=title, start_date=kw.pop("start_date", date(2026, 6, 1)),
+        end_date=kw.pop("end_date", date(2027, 5, 31)),
+        estimated_days_low=kw.pop("estimated_days_low", Decimal("20")),
+        estimated_days_high=kw.pop("estimated_days_high", Decimal("30")), **kw,
+    )
+    e = engagements.create_engagement(session, ACTOR, data, TODAY)
+    path = {"proposed": [], "approved": ["approved"], "active": ["approved", "active"],
+            "closed": ["approved", "active", "closed"]}[status]
+    for step in path:
+        engagements.change_status(session, ACTOR, e, step)
+    return e
+
+
+def build_world(session) -> World:
+    settings.ensure_defaults(session)
+    w = World()
+    w.lead = authority(session, "Lead Borough Council", is_lead=True, address="Town Hall\nLeadtown\nLD1 1AA",
+                       vat_number="GB999999973", finance_email="income@lead.example.org")
+    w.client_a = authority(session, "Client A Council", address="A House\nAtown\nAA1 1AA", finance_email="ap@a.example.org")
+    w.client_b = authority(session, "Client B Council", address="B House\nBtown\nBB1 1BB")
+    w.staff["s1"] = staff_member(session, "Sam One", job_title="Commissioner", monthly_capacity_days=Decimal("18"))
+    w.staff["s2"] = staff_member(session, "Kim Two", job_title="Divisional Manager", monthly_capacity_days=Decimal("15"))
+    w.users["admin"] = user(session, "admin@lead.example.org", "admin", name="Ada Admin")
+    w.users["manager"] = user(session, "manager@lead.example.org", "manager", name="Max Manager")
+    w.users["consultant"] = user(session, "consultant@lead.example.org", "consultant", name="Sam One",
+                                 staff_id=w.staff["s1"].id)
+    w.users["finance"] = user(session, "finance@lead.example.org", "finance", name="Fin Officer")
+    w.users["client"] = user(session, "user@a.example.org", "client", name="Alex of A", authority_id=w.client_a.id)
+    w.users["client_b"] = user(session, "user@b.example.org", "client", name="Bo of B", authority_id=w.client_b.id)
+    w.engagement_a = engagement(session, w.client_a, "A support package", staff_ids=[w.staff["s1"].id])
+    w.engagement_b = engagement(session, w.client_b, "B support package", staff_ids=[w.staff["s2"].id])
+    return w

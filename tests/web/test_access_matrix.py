@@ -1,0 +1,187 @@
+"""Walk every route in app.url_map as every role and check the server's answer.
+
+A route without an access rule, or with a URL parameter this test cannot fill,
+fails here: add the rule (tracker.access) and a sample value below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.conftest import login
+from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
+
+ROLES = ["admin", "manager", "consultant", "finance", "client"]
+
+
+def sample_values(world) -> dict:
+    """URL parameter → a value that belongs to client A (the `client` user's authority)."""
+    return {
+        "engagement_id": world.engagement_a.id,
+        "authority_id": world.client_a.id,
+        "staff_id": world.staff["s1"].id,
+        "user_id": world.users["consultant"].id,
+        "key": "day_rate",
+    }
+
+
+def other_authority_values(world) -> dict:
+    """The same parameters pointing at client B's objects: a client of A must get 404."""
+    return {"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id}
+
+
+def page_rules(app: Flask):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.startswith("api."):
+            continue
+        yield rule
+
+
+def api_rules(app: Flask):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            yield rule
+
+
+def build_url(rule, values) -> str:
+    missing = [arg for arg in rule.arguments if arg not in values]
+    assert not missing, f"{rule.rule}: add a sample value for {missing} in test_access_matrix.sample_values"
+    path = rule.rule
+    for arg in rule.arguments:
+        converter = rule._converters[arg]
+        token = f"<{type(converter).__name__.replace('Converter', '').lower()}:{arg}>"
+        path = path.replace(token, str(values[arg])).replace(f"<{arg}>", str(values[arg]))
+        path = path.replace(f"<int:{arg}>", str(values[arg]))
+    assert "<" not in path, path
+    return path
+
+
+def methods_of(rule):
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def test_every_route_declares_an_access_rule(app):
+    undeclared = [r.endpoint for r in app.url_map.iter_rules() if access_rule(app, r.endpoint) is None]
+    assert undeclared == [], f"routes without @roles/@signed_in/@public: {undeclared}"
+
+
+def test_only_sign_in_pages_and_documents_are_public(app):
+    public = sorted(
+        r.endpoint for r in app.url_map.iter_rules()
+        if r.endpoint != "static" and getattr(app.view_functions[r.endpoint], ACCESS_ATTR, None) == PUBLIC
+    )
+    assert public == ["api.create_token", "api.openapi_document", "auth.login"]
+
+
+def _page_request(client, method, url):
+    return client.open(url, method=method, data={})
+
+
+def test_pages_answer_each_role_as_declared(app, world):
+    values = sample_values(world)
+    checked = 0
+    for rule in page_rules(app):
+        allowed = access_rule(app, rule.endpoint)
+        url = build_url(rule, values)
+        for method in methods_of(rule):
+            anon = _page_request(app.test_client(), method, url)
+            if allowed == PUBLIC:
+                assert anon.status_code < 400, (method, url, anon.status_code)
+                continue
+            assert anon.status_code == 302 and "/login" in anon.headers["Location"], (method, url)
+            for role in ROLES:
+                response = _page_request(login(app.test_client(), world.users[role]), method, url)
+                if Role(role) in allowed:
+                    assert response.status_code in (200, 302), (role, method, url, response.status_code)
+                else:
+                    assert response.status_code == 403, (role, method, url, response.status_code)
+                checked += 1
+    assert checked > 50
+
+
+def test_a_client_gets_404_for_another_authoritys_objects_on_every_page(app, world):
+    values = sample_values(world) | other_authority_values(world)
+    client_user = world.users["client"]
+    checked = 0
+    for rule in page_rules(app):
+        allowed = access_rule(app, rule.endpoint)
+        if allowed == PUBLIC or Role.CLIENT not in allowed:
+            continue
+        if not set(rule.arguments) & set(other_authority_values(world)):
+            continue
+        url = build_url(rule, values)
+        for method in methods_of(rule):
+            response = _page_request(login(app.test_client(), client_user), method, url)
+            assert response.status_code == 404, (method, url, response.status_code)
+            checked += 1
+    assert checked >= 1
+
+
+def _api_request(api, method, url):
+    if method in ("POST", "PATCH", "PUT"):
+        return api.open(method, url, json={})
+    return api.open(method, url)
+
+
+def test_api_answers_each_role_as_declared(app, world, api_as):
+    values = sample_values(world)
+    clients = {role: api_as(role) for role in ROLES}
+    checked = 0
+    for rule in api_rules(app):
+        allowed = access_rule(app, rule.endpoint)
+        url = build_url(rule, values)
+        for method in methods_of(rule):
+            anon = _api_request(api_as(None), method, url)
+            if allowed == PUBLIC:
+                assert anon.status_code not in (401, 403), (method, url)
+                continue
+            assert anon.status_code == 401, (method, url, anon.status_code)
+            assert anon.json["error"]["code"] == "unauthorized"
+            for role in ROLES:
+                if rule.endpoint == "api.revoke_current_token":
+                    continue  # revoking would end the shared client's token; tested on its own
+                response = _api_request(clients[role], method, url)
+                if Role(role) in allowed:
+                    assert response.status_code not in (401, 403, 405) and response.status_code < 500, (
+                        role, method, url, response.status_code, response.json)
+                else:
+                    assert response.status_code == 403, (role, method, url, response.status_code)
+                    assert response.json["error"]["code"] == "forbidden"
+                checked += 1
+    assert checked > 30
+
+
+def test_api_gives_a_client_404_for_another_authoritys_objects(app, world, api_as):
+    values = sample_values(world) | other_authority_values(world)
+    api = api_as("client")
+    checked = 0
+    for rule in api_rules(app):
+        allowed = access_rule(app, rule.endpoint)
+        if allowed == PUBLIC or Role.CLIENT not in allowed:
+            continue
+        if not set(rule.arguments) & set(other_authority_values(world)):
+            continue
+        url = build_url(rule, values)
+        for method in methods_of(rule):
+            response = _api_request(api, method, url)
+            assert response.status_code == 404, (method, url, response.status_code)
+            assert response.json["error"]["code"] == "not_found"
+            checked += 1
+    assert checked >= 1
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "consultant", "finance", "client"])
+def test_navigation_shows_only_what_the_role_may_open(app, world, role):
+    client = login(app.test_client(), world.users[role])
+    html = client.get("/").get_data(as_text=True)
+    from tracker.web import NAVIGATION
+
+    for label, endpoint, allowed in NAVIGATION:
+        link = f">{label}</a>"
+        if Role(role) in allowed:
+            assert link in html, (role, label)
+            rule_allowed = access_rule(app, endpoint)
+            assert rule_allowed == PUBLIC or Role(role) in rule_allowed, (role, endpoint)
+        else:
+            assert link not in html, (role, label)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,10 @@ def register_error_handlers(app: Flask) -> None:
             return response
         template = "errors/404.html" if error.status == 404 else "errors/domain.html"
         return render_template(template, error=error), error.status
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

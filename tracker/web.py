@@ -42,9 +42,8 @@ def apply_errors(form, error: DomainError) -> None:
         else:
             unplaced.append(message)
     if unplaced or not error.fields:
+        # Errors beside fields are listed by the form's error summary already.
         flash(" ".join(unplaced) or error.message, "error")
-    else:
-        flash(error.message, "error")
 
 
 def fmt_date(value) -> str:

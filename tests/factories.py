@@ -75,3 +75,13 @@ def build_world(session) -> World:
     w.engagement_a = engagement(session, w.client_a, "A support package", staff_ids=[w.staff["s1"].id])
     w.engagement_b = engagement(session, w.client_b, "B support package", staff_ids=[w.staff["s2"].id])
     return w
+
+
+def day(session, engagement, staff, worked_on, days="1", activity="scoping", state="delivered", actor=ACTOR, **kw):
+    from tracker.days import services as days_services
+
+    data = days_services.DayInput(
+        engagement_id=engagement.id, staff_id=staff.id, worked_on=worked_on, activity=activity,
+        days=Decimal(days), state=state, **kw,
+    )
+    return days_services.record_support_day(session, actor, data, kw.pop("today", TODAY))

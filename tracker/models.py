@@ -3,6 +3,7 @@
 from tracker.audit.models import AuditLog
 from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
+from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember
@@ -16,5 +17,6 @@ __all__ = [
     "EngagementStatusChange",
     "Setting",
     "StaffMember",
+    "SupportDay",
     "User",
 ]

@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from tests import factories
 from tracker import create_app
+from tracker.database import sqlite_write_intent
 from tracker.extensions import db as _db
 
 
@@ -29,7 +30,11 @@ def _database_url(tmp_path_factory) -> str:
 
 
 def make_config(url: str) -> TestingConfig:
+    from tests.factories import TODAY
+
     class Config(TestingConfig):
+        TRACKER_TODAY = TODAY  # every test sees Monday 23 November 2026, whatever day it runs
+
         def database_url(self) -> str:
             return url
 
@@ -86,11 +91,15 @@ def clean_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_database(app):
+    # The test thread opens plain (deferred) transactions on SQLite: it must not
+    # hold the write lock while a browser test's server thread writes.
+    token = sqlite_write_intent.set(False)
     with app.app_context():
         app.config["WTF_CSRF_ENABLED"] = False
         yield
         _db.session.remove()
         clean_tables()
+    sqlite_write_intent.reset(token)
 
 
 @pytest.fixture

@@ -58,6 +58,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.dashboard.routes import bp as dashboard_bp
+    from tracker.days import panel as _days_panel  # noqa: F401  (engagement page section)
+    from tracker.days import week_routes as _week_routes  # noqa: F401  (registers on days_bp)
+    from tracker.days.routes import bp as days_bp
     from tracker.engagements.routes import bp as engagements_bp
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf
@@ -65,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.settings.routes import bp as settings_bp
     from tracker.staff.routes import bp as staff_bp
 
-    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, settings_bp):
+    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, settings_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
@@ -100,7 +103,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
+    from tracker.days.cli import days_cli
     from tracker.demo.cli import demo_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
+    for group in (users_cli, demo_cli, days_cli):
+        app.cli.add_command(group)

@@ -16,6 +16,7 @@ from tracker.money import fmt_days, fmt_money
 #: server checks every route (tracker.access).
 NAVIGATION = [
     ("Home", "dashboard.home", set(Role)),
+    ("My week", "days.week_view", {Role.ADMIN, Role.MANAGER, Role.CONSULTANT}),
     ("Engagements", "engagements.list_engagements", set(Role)),
     ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),

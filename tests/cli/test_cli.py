@@ -2,6 +2,7 @@ import sqlalchemy as sa
 
 from tracker.auth.models import User
 from tracker.authorities.models import Authority
+from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
 
 
@@ -40,6 +41,14 @@ def test_demo_load_builds_the_seed_world_and_prints_the_admin_login(runner, sess
     cwac = session.scalar(sa.select(Engagement).where(Engagement.title.like("Commissioning support package%")))
     assert cwac.day_rate == 500 and (cwac.estimated_days_low, cwac.estimated_days_high) == (20, 30)
     assert cwac.status == "active"
+    from tracker.days.figures import figures_of
+
+    figures = figures_of(session, cwac)
+    assert 20 <= figures.days_delivered <= 30 and figures.days_planned > 0  # "about 25 days" in the seed's band
+    staff_on_cwac = set(session.scalars(sa.select(SupportDay.staff_id).where(SupportDay.engagement_id == cwac.id)))
+    assert len(staff_on_cwac) >= 3
+    activities = set(session.scalars(sa.select(SupportDay.activity).where(SupportDay.engagement_id == cwac.id)))
+    assert {"scoping", "self_assessment", "training_programme", "mentoring"} <= {a.value for a in activities}
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "already holds data" in again.output and "admin@halton.example.org" in again.output
     refused = runner.invoke(args=["demo", "load"])

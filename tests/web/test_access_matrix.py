@@ -6,29 +6,62 @@ fails here: add the rule (tracker.access) and a sample value below.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
+from tests import factories
 from tests.conftest import login
 from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
 
 ROLES = ["admin", "manager", "consultant", "finance", "client"]
 
 
-def sample_values(world) -> dict:
-    """URL parameter → a value that belongs to client A (the `client` user's authority)."""
-    return {
-        "engagement_id": world.engagement_a.id,
-        "authority_id": world.client_a.id,
-        "staff_id": world.staff["s1"].id,
-        "user_id": world.users["consultant"].id,
-        "key": "day_rate",
-    }
+class Samples(dict):
+    """URL parameter → a value. Objects a request may delete (a support day)
+    are recreated before the next request, so every role meets a live object."""
+
+    def __init__(self, world, client_b: bool = False):
+        super().__init__()
+        self.world, self.client_b = world, client_b
+        self.update({
+            "engagement_id": world.engagement_a.id,
+            "authority_id": world.client_a.id,
+            "staff_id": world.staff["s1"].id,
+            "user_id": world.users["consultant"].id,
+            "key": "day_rate",
+        })
+        if client_b:
+            self.update({"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id})
+        self.refresh()
+
+    def refresh(self) -> Samples:
+        from tracker.days.models import SupportDay
+        from tracker.extensions import db
+
+        if self.get("day_id") is None or db.session.get(SupportDay, self["day_id"]) is None:
+            engagement = self.world.engagement_b if self.client_b else self.world.engagement_a
+            staff = self.world.staff["s2" if self.client_b else "s1"]
+            taken = set(db.session.scalars(sa.select(SupportDay.worked_on).where(SupportDay.staff_id == staff.id)))
+            on = next(d for d in (date(2026, 11, 20) - timedelta(days=i) for i in range(150)) if d not in taken)
+            self["day_id"] = factories.day(db.session, engagement, staff, on, "1").id
+        return self
 
 
-def other_authority_values(world) -> dict:
+def sample_values(world) -> Samples:
+    """Values that belong to client A (the `client` user's authority)."""
+    return Samples(world)
+
+
+def other_authority_values(world) -> Samples:
     """The same parameters pointing at client B's objects: a client of A must get 404."""
-    return {"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id}
+    return Samples(world, client_b=True)
+
+
+#: Parameters whose objects belong to one client authority.
+AUTHORITY_SCOPED = {"engagement_id", "authority_id", "day_id"}
 
 
 def page_rules(app: Flask):
@@ -45,6 +78,8 @@ def api_rules(app: Flask):
 
 
 def build_url(rule, values) -> str:
+    if isinstance(values, Samples):
+        values.refresh()
     missing = [arg for arg in rule.arguments if arg not in values]
     assert not missing, f"{rule.rule}: add a sample value for {missing} in test_access_matrix.sample_values"
     path = rule.rule
@@ -91,6 +126,7 @@ def test_pages_answer_each_role_as_declared(app, world):
                 continue
             assert anon.status_code == 302 and "/login" in anon.headers["Location"], (method, url)
             for role in ROLES:
+                url = build_url(rule, values)
                 response = _page_request(login(app.test_client(), world.users[role]), method, url)
                 if Role(role) in allowed:
                     assert response.status_code in (200, 302), (role, method, url, response.status_code)
@@ -101,17 +137,17 @@ def test_pages_answer_each_role_as_declared(app, world):
 
 
 def test_a_client_gets_404_for_another_authoritys_objects_on_every_page(app, world):
-    values = sample_values(world) | other_authority_values(world)
+    values = other_authority_values(world)
     client_user = world.users["client"]
     checked = 0
     for rule in page_rules(app):
         allowed = access_rule(app, rule.endpoint)
         if allowed == PUBLIC or Role.CLIENT not in allowed:
             continue
-        if not set(rule.arguments) & set(other_authority_values(world)):
+        if not set(rule.arguments) & AUTHORITY_SCOPED:
             continue
-        url = build_url(rule, values)
         for method in methods_of(rule):
+            url = build_url(rule, values)
             response = _page_request(login(app.test_client(), client_user), method, url)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1
@@ -141,6 +177,7 @@ def test_api_answers_each_role_as_declared(app, world, api_as):
             for role in ROLES:
                 if rule.endpoint == "api.revoke_current_token":
                     continue  # revoking would end the shared client's token; tested on its own
+                url = build_url(rule, values)
                 response = _api_request(clients[role], method, url)
                 if Role(role) in allowed:
                     assert response.status_code not in (401, 403, 405) and response.status_code < 500, (
@@ -153,17 +190,17 @@ def test_api_answers_each_role_as_declared(app, world, api_as):
 
 
 def test_api_gives_a_client_404_for_another_authoritys_objects(app, world, api_as):
-    values = sample_values(world) | other_authority_values(world)
+    values = other_authority_values(world)
     api = api_as("client")
     checked = 0
     for rule in api_rules(app):
         allowed = access_rule(app, rule.endpoint)
         if allowed == PUBLIC or Role.CLIENT not in allowed:
             continue
-        if not set(rule.arguments) & set(other_authority_values(world)):
+        if not set(rule.arguments) & AUTHORITY_SCOPED:
             continue
-        url = build_url(rule, values)
         for method in methods_of(rule):
+            url = build_url(rule, values)
             response = _api_request(api, method, url)
             assert response.status_code == 404, (method, url, response.status_code)
             assert response.json["error"]["code"] == "not_found"

@@ -2,10 +2,11 @@ from decimal import Decimal
 
 from flask_login import current_user
 
+from tracker import clock
 from tracker.access import Role, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Schema, Str
-from tracker.database import utcnow
+from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
 from tracker.errors import ValidationFailed
@@ -32,6 +33,9 @@ EngagementSchema = Schema("Engagement", {
     "description": Str(max_length=5000, default=""),
     "staff_ids": ListOf(Int(minimum=1), write_only=True, description="The team: staff ids."),
     "team": ListOf(Int(), read_only=True, description="Staff ids on the team."),
+    "days_delivered": Dec(2, read_only=True, description="Delivered and invoiced days."),
+    "days_planned": Dec(2, read_only=True),
+    "income_delivered": Dec(2, read_only=True, description="Billable delivered days × day rate."),
 })
 
 MANAGERS = (Role.ADMIN, Role.MANAGER)
@@ -42,8 +46,19 @@ FILTERS = [
 ]
 
 
+def dump_engagements(engagements: list[Engagement]) -> list[dict]:
+    figures = figures_for(db.session, engagements)
+    return [
+        EngagementSchema.dump(
+            e, team=[m.id for m in e.members], days_delivered=figures[e.id].days_delivered,
+            days_planned=figures[e.id].days_planned, income_delivered=figures[e.id].income_delivered,
+        )
+        for e in engagements
+    ]
+
+
 def dump_engagement(engagement: Engagement) -> dict:
-    return EngagementSchema.dump(engagement, team=[m.id for m in engagement.members])
+    return dump_engagements([engagement])[0]
 
 
 def _input(data: dict, base: Engagement | None = None) -> services.EngagementInput:
@@ -64,7 +79,8 @@ def list_engagements():
     page, per_page = paging()
     filters = query_values(FILTERS)
     stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
-    return list_response(EngagementSchema, paginate(db.session, stmt, page, per_page), dump_engagement)
+    result = paginate(db.session, stmt, page, per_page)
+    return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
 
 
 @roles(*MANAGERS)
@@ -74,7 +90,7 @@ def create_engagement():
     data = load(EngagementSchema)
     if "status" in data and data["status"] != EngagementStatus.PROPOSED.value:
         raise ValidationFailed("New engagements start as proposed.", {"status": "must be proposed (or omitted) on create"})
-    engagement = services.create_engagement(db.session, current_user, _input(data), utcnow().date())
+    engagement = services.create_engagement(db.session, current_user, _input(data), clock.today())
     return dump_engagement(engagement), 201
 
 
@@ -93,7 +109,7 @@ def update_engagement(engagement_id: int):
     data = load(EngagementSchema, partial=True)
     status = data.pop("status", None)
     if data:
-        services.update_engagement(db.session, current_user, engagement, _input(data, engagement), utcnow().date())
+        services.update_engagement(db.session, current_user, engagement, _input(data, engagement), clock.today())
     if status is not None:
         services.change_status(db.session, current_user, engagement, status)
     return dump_engagement(engagement)

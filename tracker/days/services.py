@@ -214,6 +214,16 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
     return clean, extra_values
 
 
+def check_on_team(session: Session, actor, clean: CleanDay) -> None:
+    """A consultant logs days only on engagements whose team they are on."""
+    if getattr(actor, "role", None) != Role.CONSULTANT:
+        return
+    member = session.scalar(sa.select(EngagementMember.staff_id).where(
+        EngagementMember.engagement_id == clean.engagement.id, EngagementMember.staff_id == clean.staff.id))
+    if member is None:
+        raise Forbidden.for_field("engagement_id", f"You are not on the team for “{clean.engagement.title}”; ask a manager.")
+
+
 def _lock_staff(session: Session, staff_id: int) -> None:
     """Serialise bookings for one person (PostgreSQL row lock; SQLite already
     holds the write lock from BEGIN IMMEDIATE)."""
@@ -229,7 +239,7 @@ def bookings_on(session: Session, staff_id: int, worked_on: date, exclude_ids=()
 
 
 def describe(day: SupportDay) -> str:
-    return f"{day.days} day on “{day.engagement.title}” ({day.activity.label.lower()}, {day.state.value})"
+    return f"{day.days} on “{day.engagement.title}” ({day.state.value})"
 
 
 def check_one_day_per_date(session: Session, clean: CleanDay, exclude_ids=()) -> None:
@@ -239,8 +249,8 @@ def check_one_day_per_date(session: Session, clean: CleanDay, exclude_ids=()) ->
         listing = "; ".join(describe(d) for d in others)
         raise DoubleBooked.for_field(
             "days",
-            f"{clean.staff.name} already has {booked} day booked on {clean.worked_on:%-d %b %Y} ({listing}); "
-            f"a person's days on one date cannot add up to more than 1.",
+            f"Over one day on {clean.worked_on:%-d %b %Y}: {clean.staff.name} already has {listing}. "
+            f"A person's days on one date cannot add up to more than 1.",
             other_bookings=[d.id for d in others],
         )
 
@@ -287,6 +297,7 @@ def add_day(session: Session, actor, data: DayInput, today: date) -> SupportDay:
     """Validate and add one day to the session (no commit): for batches."""
     clean, extra_values = clean_day(session, data, today)
     check_may_edit(actor, clean.staff.id)
+    check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
     _check_unique_cell(session, clean)
     check_one_day_per_date(session, clean)
@@ -312,6 +323,8 @@ def change_day(session: Session, actor, day: SupportDay, data: DayInput, today: 
     check_may_edit(actor, day.staff_id)
     clean, extra_values = clean_day(session, data, today)
     check_may_edit(actor, clean.staff.id)
+    if clean.engagement.id != day.engagement_id:
+        check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
     _check_unique_cell(session, clean, exclude_id=day.id)
     check_one_day_per_date(session, clean, exclude_ids=[day.id])
@@ -354,25 +367,6 @@ def input_from(day: SupportDay, **changes) -> DayInput:
     extra |= changes.pop("extra", {})
     values |= changes
     return DayInput(**values, extra=extra)
-
-
-def mark_delivered(session: Session, actor, days: list[SupportDay], today: date) -> int:
-    """Planned days that happened become delivered (all or none)."""
-    errors = {}
-    changed = 0
-    for day in days:
-        if day.state != DayState.PLANNED:
-            continue
-        try:
-            change_day(session, actor, day, input_from(day, state=DayState.DELIVERED.value), today)
-            changed += 1
-        except (ValidationFailed, Conflict, Forbidden) as exc:
-            errors[str(day.id)] = exc.fields.get("worked_on") or exc.fields.get("engagement_id") or exc.message
-    if errors:
-        session.rollback()
-        raise ValidationFailed("No day was marked delivered; fix these first.", errors)
-    session.commit()
-    return changed
 
 
 # --- reading ------------------------------------------------------------------

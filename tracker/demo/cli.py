@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from tracker.database import utcnow
+from tracker import clock
 from tracker.demo import world as demo
 from tracker.extensions import db
 
@@ -41,7 +41,7 @@ def _load(if_empty, today, password):
             return
         raise click.ClickException("The database already holds data; load the demo into an empty database.")
     password = password or secrets.token_urlsafe(9)
-    day: date = today.date() if today else utcnow().date()
+    day: date = today.date() if today else clock.today()
     world = demo.build_world(db.session, day, password)
     lines = ["Demo world loaded: Halton Borough Council selling commissioning support.", "",
              "Sign in at http://127.0.0.1:5000 with any of these (password for all: " + password + "):"]

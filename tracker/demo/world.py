@@ -59,6 +59,7 @@ def build_world(session: Session, today: date, password: str) -> DemoWorld:
     _staff(session, world)
     _users(session, world)
     _engagements(session, world)
+    _days(session, world)
     return world
 
 
@@ -157,7 +158,7 @@ def _engagements(session: Session, world: DemoWorld) -> None:
             estimated_days_low=Decimal("8"), estimated_days_high=Decimal("12"), purchase_order="WIR-7781",
             vat_rate=None, vat_note="Outside the scope of VAT: services between local authorities under s.33 VATA 1994.",
             approval_reference="Operational Director delegated decision",
-            staff_ids=team("dm", "c2"),
+            staff_ids=team("dm", "c1", "c2"),
         ), ["approved", "active"]),
         "medway": (E(
             client_id=world.clients["medway"].id, title="Trust Board self-analysis session",
@@ -172,3 +173,78 @@ def _engagements(session: Session, world: DemoWorld) -> None:
         for status in statuses:
             engagements.change_status(session, ACTOR, engagement, status, "Demo world")
         world.engagements[key] = engagement
+
+
+def _weekday_on_or_after(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _days(session: Session, world: DemoWorld) -> None:
+    """About 25 days on the CWAC package (scoping, the SAP workshop, the
+    four-day programme for two trainers, mentoring, tools, action planning),
+    a lighter Wirral package, shared-service exploration, and planned days."""
+    from tracker.days import services as days
+
+    today = world.today
+    booked: dict[tuple[int, date], Decimal] = {}
+
+    def log(engagement_key, staff_key, start, offset_days, amount, activity, notes="", state=None):
+        engagement = world.engagements[engagement_key]
+        staff_member = world.staff[staff_key]
+        on = _weekday_on_or_after(start + timedelta(days=offset_days))
+        while booked.get((staff_member.id, on), Decimal(0)) + Decimal(amount) > 1:
+            on = _weekday_on_or_after(on + timedelta(days=1))
+        if state is None:
+            state = "delivered" if on <= today else "planned"
+        if state == "delivered" and on > today:
+            return
+        booked[(staff_member.id, on)] = booked.get((staff_member.id, on), Decimal(0)) + Decimal(amount)
+        days.record_support_day(session, ACTOR, days.DayInput(
+            engagement_id=engagement.id, staff_id=staff_member.id, worked_on=on, activity=activity,
+            days=Decimal(amount), state=state, notes=notes,
+        ), today)
+
+    cwac = world.engagements["cwac"].start_date
+    # Month 1: scoping of current practice and services (Operational Director and Divisional Manager)
+    log("cwac", "od", cwac, 1, "1", "scoping", "Scoping meeting with CWAC lead officers")
+    log("cwac", "dm", cwac, 1, "1", "scoping", "Scoping meeting with CWAC lead officers")
+    log("cwac", "dm", cwac, 8, "1", "scoping", "Mapping of current commissioning practice")
+    # Month 2: the facilitated SAP self-assessment
+    log("cwac", "c2", cwac, 27, "0.5", "self_assessment", "Workshop preparation")
+    log("cwac", "dm", cwac, 29, "1", "self_assessment", "SAP workshop with the Trust Executive")
+    log("cwac", "c1", cwac, 29, "1", "self_assessment", "SAP workshop with the Trust Executive")
+    # Month 3: the four-day commissioning development programme, two trainers
+    for offset in (56, 57, 63, 64):
+        log("cwac", "c1", cwac, offset, "1", "training_programme", "Commissioning development programme")
+        log("cwac", "c2", cwac, offset, "1", "training_programme", "Commissioning development programme")
+    log("cwac", "c1", cwac, 70, "1", "training", "Bespoke training: outcome-based commissioning")
+    # Months 3-5: mentoring, tools and action planning
+    for offset in (45, 75, 90, 105, 120, 135):
+        log("cwac", "dm", cwac, offset, "0.5", "mentoring", "Mentoring the CWAC commissioning manager")
+    for offset in (80, 110, 140, 150):
+        log("cwac", "c2", cwac, offset, "0.5", "mentoring", "Mentoring commissioners")
+    for offset in (85, 115, 145):
+        log("cwac", "c2", cwac, offset, "0.5", "tools", "Sharing needs-analysis and contract templates")
+    log("cwac", "dm", cwac, 100, "1", "action_planning", "12-month change plan drafting")
+    log("cwac", "c1", cwac, 101, "1", "action_planning", "12-month change plan drafting")
+    # This week and the coming weeks: what the consultant sees first
+    monday = today - timedelta(days=today.weekday())
+    log("cwac", "c1", monday, 0, "0.5", "mentoring", "Mentoring session", state="delivered" if monday <= today else "planned")
+    log("cwac", "dm", today, 10, "0.5", "mentoring", "Mentoring (booked)", state="planned")
+    log("cwac", "c1", today, 14, "1", "action_planning", "Six-month review of the change plan", state="planned")
+    log("cwac", "c2", today, 21, "0.5", "tools", "Market-position statement template", state="planned")
+
+    shared = world.engagements["cwac_shared"].start_date
+    for offset in (20, 50, 95):
+        log("cwac_shared", "od", shared, offset, "0.5", "shared_service", "Options for a shared commissioning service")
+    log("cwac_shared", "dm", shared, 96, "0.5", "shared_service", "Shared-service options paper")
+
+    wirral = world.engagements["wirral"].start_date
+    log("wirral", "dm", wirral, 12, "1", "self_assessment", "SAP exercise with the Children's Trust Executive")
+    log("wirral", "c2", wirral, 12, "1", "self_assessment", "SAP exercise with the Children's Trust Executive")
+    for offset in (30, 45, 60):
+        log("wirral", "c2", wirral, offset, "0.5", "mentoring", "Deep dive support: early intervention")
+    log("wirral", "dm", today, 16, "1", "action_planning", "Deep-dive findings workshop", state="planned")
+    log("wirral", "c2", today, 16, "1", "action_planning", "Deep-dive findings workshop", state="planned")

@@ -3,13 +3,14 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tracker import clock
 from tracker.access import Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices
-from tracker.database import utcnow
 from tracker.engagements import services
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
 from tracker.engagements.models import EngagementStatus
+from tracker.engagements.panels import render_panels
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
@@ -66,7 +67,7 @@ def create_engagement():
         form.vat.data = "0.20"
     if form.validate_on_submit():
         try:
-            engagement = services.create_engagement(db.session, current_user, _input(form), utcnow().date())
+            engagement = services.create_engagement(db.session, current_user, _input(form), clock.today())
         except DomainError as error:
             apply_errors(form, error)
         else:
@@ -87,6 +88,7 @@ def show_engagement(engagement_id: int):
     return render_template(
         "engagements/show.html", engagement=engagement, status_form=status_form,
         can_manage=services.can_manage(current_user), audit_rows=changes[:20],
+        panels=render_panels(engagement, current_user),
     )
 
 
@@ -100,7 +102,7 @@ def edit_engagement(engagement_id: int):
         form.staff_ids.data = services.member_ids(db.session, engagement.id)
     if form.validate_on_submit():
         try:
-            services.update_engagement(db.session, current_user, engagement, _input(form), utcnow().date())
+            services.update_engagement(db.session, current_user, engagement, _input(form), clock.today())
         except DomainError as error:
             apply_errors(form, error)
         else:

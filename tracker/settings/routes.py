@@ -1,9 +1,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from tracker import clock
 from tracker.access import Role, roles
 from tracker.authorities.services import lead_authority
-from tracker.database import utcnow
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.settings import services
@@ -16,7 +16,7 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 @roles(Role.ADMIN, Role.MANAGER, Role.FINANCE)
 @bp.get("/")
 def show_settings():
-    today = utcnow().date()
+    today = clock.today()
     rows = [
         (spec, services.value_on(db.session, key, today), services.history(db.session, key))
         for key, spec in services.SPECS.items()
@@ -32,8 +32,8 @@ def edit_setting(key: str):
     spec = services.spec(key)
     form = SettingForm()
     if not form.is_submitted():
-        form.value.data = services.value_on(db.session, key, utcnow().date())
-        form.effective_from.data = utcnow().date()
+        form.value.data = services.value_on(db.session, key, clock.today())
+        form.effective_from.data = clock.today()
     if form.validate_on_submit():
         try:
             services.set_value(db.session, key, form.value.data, form.effective_from.data, current_user, form.note.data)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY, day, engagement
 from tracker.audit.models import AuditLog
-from tracker.days import services
+from tracker.days import planning, services
 from tracker.days.models import DayState, SupportDay
 from tracker.errors import Forbidden, Locked, ValidationFailed
 
@@ -148,11 +148,11 @@ def test_mark_delivered_is_all_or_nothing(session, world):
     past = day(session, world.engagement_a, world.staff["s1"], date(2026, 11, 16), "1", state="planned")
     future = day(session, world.engagement_a, world.staff["s1"], date(2026, 12, 16), "1", state="planned")
     with pytest.raises(ValidationFailed) as err:
-        services.mark_delivered(session, "test", [past, future], TODAY)
+        planning.mark_delivered(session, "test", [past, future], TODAY)
     assert str(future.id) in err.value.fields
     session.expire_all()
     assert session.get(SupportDay, past.id).state == DayState.PLANNED
-    assert services.mark_delivered(session, "test", [session.get(SupportDay, past.id)], TODAY) == 1
+    assert planning.mark_delivered(session, "test", [session.get(SupportDay, past.id)], TODAY) == 1
     assert session.get(SupportDay, past.id).state == DayState.DELIVERED
 
 

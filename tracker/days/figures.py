@@ -1,0 +1,87 @@
+"""Days and income per engagement, aggregated in SQL (one query for many)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.database import dsum
+from tracker.days.models import DayState, SupportDay
+from tracker.engagements.models import Engagement
+from tracker.money import ZERO, line_net
+
+AMBER_FROM = Decimal("0.80")  # of the high estimate
+
+
+@dataclass(frozen=True)
+class EngagementFigures:
+    days_delivered: Decimal  # delivered + invoiced
+    days_planned: Decimal
+    billable_days_delivered: Decimal
+    income_delivered: Decimal  # billable delivered days × the engagement's rate
+    estimate_low: Decimal
+    estimate_high: Decimal
+    day_rate: Decimal
+
+    @property
+    def days_committed(self) -> Decimal:
+        return self.days_delivered + self.days_planned
+
+    @property
+    def income_planned(self) -> Decimal:
+        return line_net(self.days_planned, self.day_rate)
+
+    @property
+    def flag(self) -> str:
+        """green, amber (past 80% of the high estimate), red (past it), or
+        none when there is no estimate (e.g. shared-service development)."""
+        if self.estimate_high <= 0:
+            return "none"
+        if self.days_committed > self.estimate_high:
+            return "red"
+        if self.days_committed > self.estimate_high * AMBER_FROM:
+            return "amber"
+        return "green"
+
+    def percent_of_high(self, amount: Decimal) -> Decimal:
+        if self.estimate_high <= 0:
+            return Decimal("100") if amount else Decimal("0")
+        return (amount / self.estimate_high * 100).quantize(Decimal("0.1"))
+
+
+def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, EngagementFigures]:
+    ids = [e.id for e in engagements]
+    sums: dict[int, dict] = {i: {} for i in ids}
+    if ids:
+        done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
+        stmt = (
+            sa.select(
+                SupportDay.engagement_id,
+                dsum(sa.case((done, SupportDay.days), else_=0)).label("delivered"),
+                dsum(sa.case((SupportDay.state == DayState.PLANNED, SupportDay.days), else_=0)).label("planned"),
+                dsum(sa.case((sa.and_(done, SupportDay.billable), SupportDay.days), else_=0)).label("billable"),
+            )
+            .where(SupportDay.engagement_id.in_(ids))
+            .group_by(SupportDay.engagement_id)
+        )
+        for row in session.execute(stmt):
+            sums[row.engagement_id] = {"delivered": row.delivered, "planned": row.planned, "billable": row.billable}
+    result = {}
+    for e in engagements:
+        s = sums[e.id]
+        billable = Decimal(s.get("billable", ZERO))
+        result[e.id] = EngagementFigures(
+            days_delivered=Decimal(s.get("delivered", ZERO)).quantize(Decimal("0.01")),
+            days_planned=Decimal(s.get("planned", ZERO)).quantize(Decimal("0.01")),
+            billable_days_delivered=billable.quantize(Decimal("0.01")),
+            income_delivered=line_net(billable, e.day_rate),
+            estimate_low=e.estimated_days_low, estimate_high=e.estimated_days_high, day_rate=e.day_rate,
+        )
+    return result
+
+
+def figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
+    return figures_for(session, [engagement])[engagement.id]

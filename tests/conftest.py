@@ -135,6 +135,11 @@ def world(app):
     return factories.build_world(_db.session)
 
 
+@pytest.fixture
+def capacity_world(session, world):
+    return factories.add_capacity_days(session, world)
+
+
 def login(client, user):
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()

@@ -85,3 +85,23 @@ def day(session, engagement, staff, worked_on, days="1", activity="scoping", sta
         days=Decimal(days), state=state, **kw,
     )
     return days_services.record_support_day(session, actor, data, kw.pop("today", TODAY))
+
+
+def add_capacity_days(session, w: World) -> World:
+    """November 2026 workload for the capacity review; figures worked by hand in
+    tests/unit/reports/test_capacity.py."""
+    s1, s2 = w.staff["s1"], w.staff["s2"]
+    w.staff["s3"] = staff_member(session, "Lee Three", monthly_capacity_days=Decimal("10"),
+                                 external_cap_share=Decimal("0.10"))
+    a, b = w.engagement_a, w.engagement_b
+    day(session, a, s1, date(2026, 10, 30), "1")  # October: not counted
+    day(session, a, s1, date(2026, 11, 2), "1")
+    day(session, a, s1, date(2026, 11, 3), "1")
+    day(session, a, s1, date(2026, 11, 4), "0.5", "mentoring")
+    day(session, a, s1, date(2026, 11, 25), "1", "training", state="planned")
+    day(session, a, s1, date(2026, 11, 26), "0.25", "tools", state="planned")
+    day(session, a, s1, date(2026, 12, 7), "1", "training", state="planned")  # December: forward look
+    day(session, b, s2, date(2026, 11, 9), "1")
+    day(session, b, s2, date(2026, 11, 10), "1")
+    day(session, b, s2, date(2026, 11, 27), "0.5", state="planned")
+    return w

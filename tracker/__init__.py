@@ -64,11 +64,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.engagements.routes import bp as engagements_bp
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf
+    from tracker.reports.routes import bp as reports_bp
     from tracker.security import register_security_headers
     from tracker.settings.routes import bp as settings_bp
     from tracker.staff.routes import bp as staff_bp
 
-    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, settings_bp):
+    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, settings_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
@@ -105,6 +106,7 @@ def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.days.cli import days_cli
     from tracker.demo.cli import demo_cli
+    from tracker.reports.cli import reports_cli
 
-    for group in (users_cli, demo_cli, days_cli):
+    for group in (users_cli, demo_cli, days_cli, reports_cli):
         app.cli.add_command(group)

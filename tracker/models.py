@@ -5,6 +5,7 @@ from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
+from tracker.reports.models import CapacityReview
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember
 
@@ -12,6 +13,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Authority",
+    "CapacityReview",
     "Engagement",
     "EngagementMember",
     "EngagementStatusChange",

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Engagements", "engagements.list_engagements", set(Role)),
     ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
+    ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
     ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     ("Users", "auth.list_users", {Role.ADMIN}),
 ]

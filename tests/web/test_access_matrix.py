@@ -32,6 +32,7 @@ class Samples(dict):
             "staff_id": world.staff["s1"].id,
             "user_id": world.users["consultant"].id,
             "key": "day_rate",
+            "month": "2026-11",
         })
         if client_b:
             self.update({"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id})

@@ -236,6 +236,14 @@ def _days(session: Session, world: DemoWorld) -> None:
     log("cwac", "c1", today, 14, "1", "action_planning", "Six-month review of the change plan", state="planned")
     log("cwac", "c2", today, 21, "0.5", "tools", "Market-position statement template", state="planned")
 
+    # This month's load, for the capacity review: Priya Shah is over her 20% cap
+    # (red), Mark Dobson past 80% of it (amber).
+    first = today.replace(day=1)
+    for offset, amount in ((2, "1"), (3, "1"), (9, "1"), (16, "0.5")):
+        log("wirral", "c2", first, offset, amount, "mentoring", "Deep dive: children at risk of poor outcomes")
+    for offset, amount in ((1, "1"), (8, "1"), (15, "0.5")):
+        log("cwac", "c1", first, offset, amount, "training", "Commissioning skills clinic")
+
     shared = world.engagements["cwac_shared"].start_date
     for offset in (20, 50, 95):
         log("cwac_shared", "od", shared, offset, "0.5", "shared_service", "Options for a shared commissioning service")

@@ -1,0 +1,48 @@
+"""flask reports capacity|income ... --format csv|xlsx [--output PATH]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from tracker import clock
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.reports import exports, reviews
+from tracker.reports.routes import parse_month
+from tracker.reports.tables import capacity_table
+
+reports_cli = AppGroup("reports", help="Reports as CSV or XLSX.")
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+OUTPUT = click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                      help="File to write (default: report name in the current folder; '-' for stdout, CSV only).")
+
+
+def write(content: bytes, fmt: str, default_name: str, output: Path | None) -> None:
+    if output is not None and str(output) == "-":
+        if fmt != "csv":
+            raise click.ClickException("Only CSV can go to stdout.")
+        click.echo(content.decode("utf-8-sig"), nl=False)
+        return
+    path = output or Path(f"{default_name}.{fmt}")
+    path.write_bytes(content)
+    click.echo(f"Wrote {path} ({len(content):,} bytes).")
+
+
+@reports_cli.command("capacity")
+@click.option("--month", default=None, help="YYYY-MM (default: this month)")
+@FORMAT
+@OUTPUT
+def capacity_command(month, fmt, output):
+    """The monthly capacity risk review."""
+    try:
+        first = parse_month(month, clock.today())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    report = reviews.report_of(db.session, reviews.review_for(db.session, first), first)
+    columns, rows, totals = capacity_table(report)
+    content, _mime, _ext = exports.export(fmt, f"Capacity review {first:%B %Y}", columns, rows, totals)
+    write(content, fmt, f"capacity-{first:%Y-%m}", output)

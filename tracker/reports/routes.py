@@ -1,0 +1,125 @@
+"""Report pages: the monthly capacity risk review and its trend."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker import clock
+from tracker.access import Role, roles
+from tracker.database import utcnow
+from tracker.errors import DomainError, ValidationFailed
+from tracker.extensions import db
+from tracker.reports import capacity, exports, reviews
+from tracker.reports.forms import ReviewForm, SignForm
+from tracker.reports.models import ReviewStatus
+from tracker.reports.tables import capacity_table
+from tracker.web import apply_errors
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+REVIEWERS = (Role.ADMIN, Role.MANAGER)
+
+
+def parse_month(raw: str | None, default: date) -> date:
+    if not raw:
+        return capacity.month_start(default)
+    try:
+        year, month = (int(p) for p in raw.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
+
+
+def export_format(raw: str | None) -> str:
+    if raw not in ("csv", "xlsx"):
+        raise ValidationFailed.for_field("format", "format must be csv or xlsx.")
+    return raw
+
+
+def download(content: bytes, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@roles(*REVIEWERS)
+@bp.get("/capacity")
+def capacity_review():
+    month = parse_month(request.args.get("month"), clock.today())
+    review = reviews.review_for(db.session, month)
+    report = reviews.report_of(db.session, review, month)
+    changes = []
+    if review is not None and review.status == ReviewStatus.SIGNED:
+        changes = capacity.changes_since(report, capacity.capacity_report(db.session, month, forward=False))
+    form = ReviewForm(obj=review)
+    if review is None:
+        form.reviewed_on.data = min(clock.today(), capacity.add_months(month, 1))
+    return render_template(
+        "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=changes,
+        month=month, prev_month=capacity.add_months(month, -1), next_month=capacity.add_months(month, 1),
+        can_review=month <= capacity.month_start(clock.today()), max_share=_max_share(report),
+    )
+
+
+def _max_share(report) -> float:
+    shares = [float(r.share) for r in report.rows if r.share is not None] + [float(r.cap_share) for r in report.rows]
+    return max([0.25, *shares])
+
+
+@roles(*REVIEWERS)
+@bp.post("/capacity/<month>/review")
+def save_review(month: str):
+    first = parse_month(month, clock.today())
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            reviews.save_review(db.session, current_user, first, reviews.ReviewInput(
+                form.reviewed_on.data, form.notes.data, form.decisions.data, form.actions.data), clock.today())
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash("Review saved as a draft.", "success")
+            return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
+    review = reviews.review_for(db.session, first)
+    report = reviews.report_of(db.session, review, first)
+    return render_template(
+        "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=[],
+        month=first, prev_month=capacity.add_months(first, -1), next_month=capacity.add_months(first, 1),
+        can_review=True, max_share=_max_share(report),
+    )
+
+
+@roles(*REVIEWERS)
+@bp.post("/capacity/<month>/sign")
+def sign_review(month: str):
+    first = parse_month(month, clock.today())
+    review = reviews.review_for(db.session, first)
+    if SignForm().validate_on_submit():
+        if review is None:
+            flash("Record the review (date, notes, decisions) before signing it off.", "error")
+        else:
+            try:
+                reviews.sign_review(db.session, current_user, review, utcnow())
+            except DomainError as error:
+                flash(error.fields.get("decisions", error.message), "error")
+            else:
+                flash(f"Review of {first:%B %Y} signed off; its figures are now frozen.", "success")
+    return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
+
+
+@roles(*REVIEWERS)
+@bp.get("/capacity/export")
+def export_capacity():
+    month = parse_month(request.args.get("month"), clock.today())
+    fmt = export_format(request.args.get("format", "csv"))
+    report = reviews.report_of(db.session, reviews.review_for(db.session, month), month)
+    columns, rows, totals = capacity_table(report)
+    content, mimetype, ext = exports.export(fmt, f"Capacity review {month:%B %Y}", columns, rows, totals)
+    return download(content, mimetype, f"capacity-{month:%Y-%m}.{ext}")
+
+
+@roles(*REVIEWERS)
+@bp.get("/reviews")
+def review_trend():
+    return render_template("reports/reviews.html", rows=reviews.trend(db.session))

@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.access import register_access
     from tracker.api import api_bp
+    from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.dashboard.routes import bp as dashboard_bp
@@ -69,7 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.settings.routes import bp as settings_bp
     from tracker.staff.routes import bp as staff_bp
 
-    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, settings_bp):
+    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, settings_bp, audit_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
@@ -106,7 +107,8 @@ def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.days.cli import days_cli
     from tracker.demo.cli import demo_cli
+    from tracker.ops.cli import backup_command, check_command, restore_command
     from tracker.reports.cli import reports_cli
 
-    for group in (users_cli, demo_cli, days_cli, reports_cli):
-        app.cli.add_command(group)
+    for command in (users_cli, demo_cli, days_cli, reports_cli, check_command, backup_command, restore_command):
+        app.cli.add_command(command)

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
     ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     ("Users", "auth.list_users", {Role.ADMIN}),
+    ("Audit", "audit.list_audit", {Role.ADMIN}),
 ]
 
 

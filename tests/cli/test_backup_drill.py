@@ -68,5 +68,5 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(runner,
     session.remove()
     result = runner.invoke(args=["restore", str(junk), "--yes"])
     assert result.exit_code != 0
-    assert "not a" in result.output and "backup" in result.output or "sound SQLite" in result.output
+    assert ("not a" in result.output and "backup" in result.output) or "sound SQLite" in result.output
     assert _fingerprint(session) == before

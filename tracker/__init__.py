@@ -26,6 +26,9 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     app.config["ENV_NAME"] = config.ENV_NAME
 
     register_extensions(app)
+    from tracker.web import register_converters
+
+    register_converters(app)  # before any route is added
     register_request_hooks(app)  # before access checks, which read the database
     register_blueprints(app)
     register_template_helpers(app)

@@ -11,6 +11,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,28 @@ def register_error_handlers(app: Flask) -> None:
             return api_error(status, _HTTP_CODES.get(status, "error"), message)
         page = status if status in (400, 403, 404, 405, 413, 429) else "generic"
         return render_template(f"errors/{page}.html", error=error), status
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        # The database refused a write a service should have caught first (e.g. two
+        # requests racing for the same unique name): nothing was saved.
+        log.warning("Integrity error on %s %s: %s", request.method, request.path, error.orig)
+        db.session.rollback()
+        message = "That conflicts with data saved a moment ago; nothing was saved. Reload and try again."
+        if wants_json():
+            return api_error(409, "conflict", message)
+        return render_template("errors/domain.html", error=Conflict(message)), 409
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def handle_out_of_range(error: Exception):
+        # A value the database cannot hold (a 40-digit id, an over-long text that
+        # slipped past a form): refuse it, roll back, and log it to be tightened.
+        log.warning("Out-of-range value on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        if wants_json():
+            return api_error(422, "validation_failed", "A value is out of range or too long.")
+        return render_template("errors/domain.html", error=DomainError("A value was out of range or too long.")), 422
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

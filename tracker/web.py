@@ -81,3 +81,27 @@ def options(pairs) -> list:
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger numbers cannot name a row
+
+
+def id_arg(raw) -> int | None:
+    """A row id from a query string or form value; None unless 1..MAX_ID."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_ID else None
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:...>` in routes stops at MAX_ID, so an absurd id is a 404, not a database error."""
+    from werkzeug.routing import IntegerConverter
+
+    class BoundedInt(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = BoundedInt

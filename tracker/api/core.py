@@ -40,6 +40,7 @@ class Operation:
     status: int = 200
     query: list[Param] = field(default_factory=list)
     content_type: str | None = None  # a non-JSON response (PDF, CSV)
+    downloads: bool = False  # ?format=csv|xlsx may answer with a file instead of JSON
     upload: bool = False  # multipart with a `file` field
     errors: tuple[int, ...] = (400, 401, 403, 404, 409, 422)
     description: str = ""

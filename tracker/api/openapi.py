@@ -47,7 +47,7 @@ def _path_and_params(rule) -> tuple[str, list[dict]]:
 
     def repl(match):
         converter, name = match.group(1) or "string", match.group(2)
-        schema = {"type": "integer", "minimum": 0} if converter == "int" else {"type": "string"}
+        schema = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1} if converter == "int" else {"type": "string"}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
@@ -103,6 +103,12 @@ def _operation_doc(op: Operation, path_params: list[dict], view) -> dict:
             }}}}}
     elif op.response is not None:
         responses[str(op.status)] = {"description": "OK", "content": _json_ref(op.response.name)}
+    if op.downloads:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        responses[str(op.status)]["content"].update({
+            "text/csv": binary,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
+        })
     else:
         responses[str(op.status)] = {"description": "Done"}
     errors = set(op.errors)

@@ -41,7 +41,7 @@ def send_export(fmt: str, title: str, table, filename: str) -> Response:
 
 @roles(Role.ADMIN, Role.MANAGER)
 @api_bp.get("/reports/capacity")
-@operation("The monthly capacity risk review", tags=["reports"], response=CapacityReportSchema,
+@operation("The monthly capacity risk review", tags=["reports"], response=CapacityReportSchema, downloads=True,
            query=[Param("month", Str(max_length=7), "YYYY-MM (default: this month)"), FORMAT],
            description="Signed months return the figures they were signed on. ?format=csv|xlsx downloads the table.")
 def capacity_report():

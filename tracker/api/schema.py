@@ -122,8 +122,9 @@ class Str(Field):
 
 class Int(Field):
     json_type = "integer"
+    DEFAULT_MAXIMUM = 2**31 - 1  # ids and counts fit PostgreSQL INTEGER
 
-    def __init__(self, *, minimum: int | None = None, maximum: int | None = None, **kw):
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = DEFAULT_MAXIMUM, **kw):
         super().__init__(**kw)
         self.minimum, self.maximum = minimum, maximum
 

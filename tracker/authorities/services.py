@@ -51,7 +51,7 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
             fields.update(exc.fields)
     if name and not fields.get("name"):
         clash = session.scalar(
-            sa.select(Authority.id).where(sa.func.lower(Authority.name) == name.lower())
+            sa.select(Authority.id).where(sa.or_(Authority.name == name, sa.func.lower(Authority.name) == name.lower()))
         )
         if clash and (existing is None or clash != existing.id):
             raise Conflict.for_field("name", f"An authority called {name} already exists.")

@@ -19,7 +19,7 @@ from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors, options
+from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("days", __name__)
 
@@ -61,8 +61,10 @@ def list_days(engagement_id: int):
     except ValidationFailed as error:
         filters.month.errors = [error.fields["month"]]
         month = None
-    chosen = services.DayFilters(staff_id=filters.staff_id.data or None, activity=filters.activity.data or None,
-                                 state=filters.state.data or None, month=month)
+    chosen = services.DayFilters(
+        staff_id=id_arg(request.args.get("staff_id")), activity=None if filters.activity.errors else filters.activity.data or None,
+        state=None if filters.state.errors else filters.state.data or None, month=month,
+    )
     if current_user.role == Role.CONSULTANT:
         chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
     page, per_page = page_args(request.args)
@@ -175,7 +177,7 @@ def deliver_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
     form = DeliverForm()
     if form.validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("day_id") if i.isdigit()]
+        ids = [i for i in (id_arg(v) for v in request.form.getlist("day_id")) if i]
         chosen = [d for d in (db.session.get(SupportDay, i) for i in ids) if d and d.engagement_id == engagement.id]
         if not chosen:
             flash("Tick the planned days that happened.", "error")

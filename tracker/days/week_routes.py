@@ -14,7 +14,7 @@ from tracker.days.routes import LOGGERS, bp, staff_options_for, today
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
 from tracker.staff.models import StaffMember
-from tracker.web import options
+from tracker.web import id_arg, options
 
 #: Hooks for extra per-row fields in the week grid (e.g. the action-plan goal):
 #: fn(engagement) -> list of (value, label) or None; the row's choice is sent as extra[name].
@@ -32,10 +32,12 @@ def _week_start(raw: str | None) -> date:
 def _staff_for(raw_id) -> StaffMember | None:
     if current_user.role == Role.CONSULTANT:
         return current_user.staff
-    staff_id = raw_id or (current_user.staff_id if current_user.staff_id else None)
+    staff_id = id_arg(raw_id) if raw_id not in (None, "") else current_user.staff_id
     if staff_id is None:
+        if raw_id not in (None, ""):
+            raise NotFound("No such staff member.")
         return None
-    member = db.session.get(StaffMember, int(staff_id))
+    member = db.session.get(StaffMember, staff_id)
     if member is None:
         raise NotFound("No such staff member.")
     return member
@@ -45,15 +47,14 @@ def _row_inputs(form: WeekForm, dates: list[date]) -> list[week.RowInput]:
     rows = []
     for entry in form.rows.entries:
         row = entry.form
-        try:
-            engagement_id = int(row.engagement_id.data)
-        except (TypeError, ValueError):
+        engagement_id = id_arg(row.engagement_id.data)
+        if engagement_id is None:
             continue
         cells = {on: getattr(row, f"d{i}").data or "" for i, on in enumerate(dates)}
         extra = {}
         for name in ROW_EXTRAS:
             raw = request.form.get(f"{entry.name}-{name}", "")
-            extra[name] = int(raw) if raw.isdigit() else None
+            extra[name] = id_arg(raw)
         rows.append(week.RowInput(engagement_id, row.original_activity.data or None, row.activity.data, cells, extra))
     return rows
 
@@ -63,7 +64,7 @@ def _row_inputs(form: WeekForm, dates: list[date]) -> list[week.RowInput]:
 def week_view():
     start = _week_start(request.values.get("start"))
     dates = week.week_dates(start)
-    staff = _staff_for(request.values.get("staff_id", type=int))
+    staff = _staff_for(request.values.get("staff_id"))
     form = WeekForm()
     errors: dict[str, str] = {}
     if staff is not None and form.validate_on_submit():

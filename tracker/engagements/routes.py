@@ -15,7 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors, options
+from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 
@@ -48,10 +48,11 @@ def list_engagements():
     filters.client_id.choices = options(
         [(0, "Any client"), *([] if current_user.role == Role.CLIENT else client_choices(db.session))]
     )
-    client_id = filters.client_id.data if filters.validate() else 0
-    status = filters.status.data or None
+    filters.validate()
+    client_id = id_arg(request.args.get("client_id"))
+    status = None if filters.status.errors else filters.status.data or None
     page, per_page = page_args(request.args)
-    stmt = services.filtered_engagements(current_user, client_id=client_id or None, status=status)
+    stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
     result = paginate(db.session, stmt, page, per_page)
     return render_template(
         "engagements/list.html", page=result, filters=filters, can_manage=services.can_manage(current_user),
@@ -63,7 +64,7 @@ def list_engagements():
 def create_engagement():
     form = _form()
     if request.method == "GET":
-        form.client_id.data = request.args.get("client_id", 0, type=int)
+        form.client_id.data = id_arg(request.args.get("client_id")) or 0
         form.vat.data = "0.20"
     if form.validate_on_submit():
         try:

@@ -90,3 +90,10 @@ def test_cookies_are_httponly_and_samesite(client, world):
     response = client.post("/login", data={"email": "manager@lead.example.org", "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_user_revokes_their_api_tokens_from_the_account_page(app, world, api_as, login_as):
+    api = api_as("finance")
+    assert api.get("/api/v1/engagements").status_code == 200
+    assert login_as("finance").post("/account/tokens/revoke").status_code == 302
+    assert api.get("/api/v1/engagements").status_code == 401

@@ -85,6 +85,15 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+@signed_in
+@bp.post("/account/tokens/revoke")
+def revoke_my_tokens():
+    # CSRFProtect has already checked this POST's token.
+    services.revoke_all_tokens(db.session, current_user._get_current_object(), now=utcnow())
+    flash("All your API tokens have been revoked.", "success")
+    return redirect(url_for("auth.change_password"))
+
+
 def _user_form(obj=None) -> UserForm:
     form = UserForm(obj=obj)
     form.authority_id.choices = options([(0, "—"), *client_choices(db.session)])

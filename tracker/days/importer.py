@@ -29,6 +29,7 @@ from tracker.days import services
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember
 from tracker.errors import DomainError, ValidationFailed
+from tracker.ops import faults
 from tracker.staff.models import StaffMember
 
 COLUMNS = ["engagement_id", "staff_email", "worked_on", "activity", "days", "billable", "notes"]
@@ -293,6 +294,7 @@ def _insert(session: Session, actor, clean_rows) -> int:
     ]
     for start in range(0, len(audit_rows), 5000):
         session.execute(sa.insert(AuditLog), audit_rows[start:start + 5000])
+    faults.point("import.before_commit")
     session.commit()
     return len(records)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from datetime import date
 
 import click
@@ -64,3 +65,40 @@ def _print_saved_login():
 def login_command():
     """Print the demo login saved by `flask demo load`."""
     _print_saved_login()
+
+
+@demo_cli.command("generate")
+@click.option("--days", default=1_000_000, show_default=True, help="Support days to create.")
+@click.option("--authorities", default=300, show_default=True)
+@click.option("--staff", default=3_000, show_default=True)
+@click.option("--engagements", default=2_000, show_default=True)
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same data.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
+def generate_command(days, authorities, staff, engagements, seed, today):
+    """Synthetic national-scale data for benchmarks (into an empty database)."""
+    import time
+
+    from tracker.demo import synthetic
+
+    if not demo.is_empty(db.session):
+        raise click.ClickException("The database already holds data; generate into an empty database.")
+    db.session.remove()
+    plan = synthetic.Plan(days=days, authorities=authorities, staff=staff, engagements=engagements, seed=seed,
+                          today=today.date() if today else clock.today())
+    started = time.perf_counter()
+    bars: dict[str, object] = {}
+
+    def progress(stage: str, count: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.render_finish()
+            total = {"support days": days}.get(stage, count)
+            bars[stage] = click.progressbar(length=total, label=stage.ljust(22), file=sys.stderr, show_pos=True)
+        bars[stage].update(count)
+
+    generated = synthetic.generate(db.engine, plan, progress)
+    for bar in bars.values():
+        bar.render_finish()
+    click.echo(f"Generated {len(generated.client_ids) + 1} authorities, {len(generated.staff_ids)} staff, "
+               f"{len(generated.engagements)} engagements and {generated.day_count:,} support days "
+               f"in {time.perf_counter() - started:.0f} s.")

@@ -179,8 +179,10 @@ def forward_look(session: Session, first: date, allowed: Decimal) -> list[Forwar
         if key in planned_by_month:
             planned_by_month[key] = Decimal(row.days)
     spread = dict.fromkeys(months, ZERO)
-    used = (
+    active_ids = sa.select(Engagement.id).where(Engagement.status == EngagementStatus.ACTIVE).scalar_subquery()
+    used = (  # only active engagements' days: the (engagement_id, state, worked_on) index serves it
         sa.select(SupportDay.engagement_id, dsum(SupportDay.days).label("days"))
+        .where(SupportDay.engagement_id.in_(active_ids))
         .group_by(SupportDay.engagement_id)
         .subquery()
     )

@@ -68,6 +68,8 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 
     def __init__(self) -> None:
+        # Pin "today" (YYYY-MM-DD) for demonstrations and benchmarks; unset in normal use.
+        self.TRACKER_TODAY = os.environ.get("TRACKER_TODAY") or getattr(self, "TRACKER_TODAY", None)
         self.SQLALCHEMY_DATABASE_URI = self.database_url()
         self.SECRET_KEY = self.secret_key()
 

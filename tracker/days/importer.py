@@ -241,16 +241,9 @@ def _check_bookings(session: Session, clean_rows) -> list[dict]:
     bad = []
     if not clean_rows:
         return bad
-    staff_ids = {c.staff.id for _, c, _ in clean_rows}
-    first = min(c.worked_on for _, c, _ in clean_rows)
-    last = max(c.worked_on for _, c, _ in clean_rows)
     booked: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
     cells: set[tuple] = set()
-    existing = session.execute(
-        sa.select(SupportDay.staff_id, SupportDay.worked_on, SupportDay.engagement_id, SupportDay.activity, SupportDay.days)
-        .where(SupportDay.staff_id.in_(staff_ids), SupportDay.worked_on >= first, SupportDay.worked_on <= last)
-    )
-    for staff_id, worked_on, engagement_id, activity, amount in existing:
+    for staff_id, worked_on, engagement_id, activity, amount in _existing_bookings(session, clean_rows):
         booked[(staff_id, worked_on)] += amount
         cells.add((staff_id, engagement_id, worked_on, activity))
     for line, c, _ in clean_rows:
@@ -267,6 +260,27 @@ def _check_bookings(session: Session, clean_rows) -> list[dict]:
         booked[key] += c.days
         cells.add(cell)
     return bad
+
+
+def _existing_bookings(session: Session, clean_rows):
+    """What is already booked on exactly the (person, date) pairs the file
+    touches: the pairs go into a temporary table and the database joins, so a
+    large history is never loaded."""
+    pairs = sorted({(c.staff.id, c.worked_on) for _, c, _ in clean_rows})
+    table = sa.Table("tmp_import_pairs", sa.MetaData(), sa.Column("staff_id", sa.Integer),
+                     sa.Column("worked_on", sa.Date), prefixes=["TEMPORARY"])
+    conn = session.connection()
+    table.drop(conn, checkfirst=True)
+    table.create(conn)
+    for start in range(0, len(pairs), 10_000):
+        conn.execute(table.insert(), [{"staff_id": s, "worked_on": d} for s, d in pairs[start:start + 10_000]])
+    rows = conn.execute(
+        sa.select(SupportDay.staff_id, SupportDay.worked_on, SupportDay.engagement_id, SupportDay.activity,
+                  SupportDay.days)
+        .join(table, sa.and_(table.c.staff_id == SupportDay.staff_id, table.c.worked_on == SupportDay.worked_on))
+    ).all()
+    table.drop(conn)
+    return rows
 
 
 def _insert(session: Session, actor, clean_rows) -> int:

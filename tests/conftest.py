@@ -1,6 +1,7 @@
 """Fixtures: one app and database per run (SQLite file, or TEST_DATABASE_URL
 for PostgreSQL), built by the real migrations; every test starts from empty
-tables; clients signed in per role; API tokens per role."""
+tables holding only the reference data the migrations seed; clients signed in
+per role; API tokens per role."""
 
 from __future__ import annotations
 
@@ -84,6 +85,14 @@ def clean_tables() -> None:
                 conn.execute(table.delete())
 
 
+def restore_reference_data() -> None:
+    """Put back what the migrations seed (the SAP framework), as after `flask db upgrade`."""
+    from tracker.assessments.framework import ensure_framework
+
+    ensure_framework(_db.session)
+    _db.session.remove()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_database(app):
     with app.app_context():
@@ -91,6 +100,7 @@ def _fresh_database(app):
         yield
         _db.session.remove()
         clean_tables()
+        restore_reference_data()
 
 
 @pytest.fixture

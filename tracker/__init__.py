@@ -99,8 +99,10 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.assessments.cli import sap_cli
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(sap_cli)

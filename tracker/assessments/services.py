@@ -1,15 +1,7 @@
-"""Self-assessment rounds and group responses, and who may change them.
+"""Self-assessment rounds and group responses.
 
-Who may do what (pages and API alike):
-
-- admins and managers change every engagement's rounds, scores and plans;
-- a consultant changes them only on engagements whose team they are on
-  (EngagementMember); other consultants and finance read only;
-- a client user reads their own authority's rounds and plans, records and
-  corrects their groups' scores, and updates milestone status and evidence;
-  another authority's objects answer 404, as if they did not exist.
-
-Every change writes the audit log with the values before and after.
+Who may change them is in tracker.assessments.permissions; every change
+writes the audit log with the values before and after.
 """
 
 from __future__ import annotations
@@ -20,74 +12,29 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
 from tracker.assessments import framework
 from tracker.assessments.models import Assessment, AssessmentResponse, SapStandard, Score
+from tracker.assessments.permissions import check_may_edit, check_may_score, visible
 from tracker.audit import services as audit
 from tracker.database import utcnow
-from tracker.engagements.models import Engagement, EngagementMember
-from tracker.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tracker.engagements.models import Engagement
+from tracker.errors import Conflict, NotFound, ValidationFailed
 
 MAX_KEY_AREAS = 12
-
-
-# --- who may do what -------------------------------------------------------------
-
-def is_on_team(session: Session, actor, engagement_id: int) -> bool:
-    staff_id = getattr(actor, "staff_id", None)
-    if staff_id is None:
-        return False
-    stmt = sa.select(EngagementMember.staff_id).where(
-        EngagementMember.engagement_id == engagement_id, EngagementMember.staff_id == staff_id
-    )
-    return session.scalar(stmt) is not None
-
-
-def may_edit(session: Session, actor, engagement: Engagement) -> bool:
-    """Rounds, goals and milestones in full: managers, admins, the engagement's team."""
-    if isinstance(actor, str):  # CLI, demo
-        return True
-    role = getattr(actor, "role", None)
-    if role in (Role.ADMIN, Role.MANAGER):
-        return True
-    return role == Role.CONSULTANT and is_on_team(session, actor, engagement.id)
-
-
-def is_own_client(actor, engagement: Engagement) -> bool:
-    return getattr(actor, "role", None) == Role.CLIENT and actor.authority_id == engagement.client_id
-
-
-def may_score(session: Session, actor, engagement: Engagement) -> bool:
-    """Group scores: the editors, and client users of the engagement's authority."""
-    return may_edit(session, actor, engagement) or is_own_client(actor, engagement)
-
-
-def check_may_edit(session: Session, actor, engagement: Engagement) -> None:
-    if not may_edit(session, actor, engagement):
-        raise Forbidden("Only managers and the engagement's team can change this.")
-
-
-def check_may_score(session: Session, actor, engagement: Engagement) -> None:
-    if not may_score(session, actor, engagement):
-        raise Forbidden("Only the engagement's team and the client's own users can record scores.")
-
-
-def _visible(user, engagement: Engagement) -> bool:
-    return getattr(user, "role", None) != Role.CLIENT or engagement.client_id == user.authority_id
 
 
 # --- reading -----------------------------------------------------------------------
 
 def get_assessment(session: Session, user, assessment_id: int) -> Assessment:
     assessment = session.get(Assessment, assessment_id)
-    if assessment is None or not _visible(user, assessment.engagement):
+    if assessment is None or not visible(user, assessment.engagement):
         raise NotFound("No such assessment round.")
     return assessment
 
 
 def get_response(session: Session, user, response_id: int) -> AssessmentResponse:
     response = session.get(AssessmentResponse, response_id)
-    if response is None or not _visible(user, response.assessment.engagement):
+    if response is None or not visible(user, response.assessment.engagement):
         raise NotFound("No such response.")
     return response
 

@@ -113,10 +113,7 @@ def milestone(session, goal_, title="Data sources agreed", owner="Head of Commis
               status="not_started", evidence="", actor=ACTOR):
     from tracker.plans import services as plans
 
-    m = plans.add_milestone(session, actor, goal_, plans.MilestoneInput(title, owner, due_on), TODAY)
-    if status != "not_started" or evidence:
-        plans.update_milestone(session, actor, m, {"status": status, "evidence": evidence}, TODAY)
-    return m
+    return plans.add_milestone(session, actor, goal_, plans.MilestoneInput(title, owner, due_on, status, evidence), TODAY)
 
 
 def sap_objects(session, world) -> dict:

@@ -55,18 +55,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.access import register_access
     from tracker.api import api_bp
+    from tracker.assessments.routes import bp as assessments_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.dashboard.routes import bp as dashboard_bp
     from tracker.engagements.routes import bp as engagements_bp
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf
+    from tracker.plans.routes import bp as plans_bp
     from tracker.security import register_security_headers
     from tracker.settings.routes import bp as settings_bp
     from tracker.staff.routes import bp as staff_bp
 
     for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, settings_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(plans_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
 

@@ -10,25 +10,36 @@ import pytest
 from flask import Flask
 
 from tests.conftest import login
+from tests.factories import sap_objects
 from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
+from tracker.extensions import db
 
 ROLES = ["admin", "manager", "consultant", "finance", "client"]
 
 
 def sample_values(world) -> dict:
     """URL parameter → a value that belongs to client A (the `client` user's authority)."""
+    sap = sap_objects(db.session, world)["a"]
     return {
         "engagement_id": world.engagement_a.id,
         "authority_id": world.client_a.id,
         "staff_id": world.staff["s1"].id,
         "user_id": world.users["consultant"].id,
         "key": "day_rate",
+        "assessment_id": sap.assessment.id,
+        "response_id": sap.response.id,
+        "goal_id": sap.goal.id,
+        "milestone_id": sap.milestone.id,
+        "section": 1,
     }
 
 
 def other_authority_values(world) -> dict:
     """The same parameters pointing at client B's objects: a client of A must get 404."""
-    return {"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id}
+    sap = sap_objects(db.session, world)["b"]
+    return {"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id,
+            "assessment_id": sap.assessment.id, "response_id": sap.response.id, "goal_id": sap.goal.id,
+            "milestone_id": sap.milestone.id}
 
 
 def page_rules(app: Flask):

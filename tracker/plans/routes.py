@@ -44,11 +44,14 @@ def show_plan(engagement_id: int):
     )
 
 
-def _goal_form(engagement, data=None) -> GoalForm:
+def _goal_form(engagement, data=None, goal=None) -> GoalForm:
     form = GoalForm(data=data)
     standards = framework.current_version(db.session).standards
     form.standard_codes.choices = options((s.code, f"{s.code} {s.title}") for s in standards)
-    form.key_area.choices = options([("", "None"), *((a, a) for a in key_areas_of(db.session, engagement.id))])
+    areas = key_areas_of(db.session, engagement.id)
+    if goal is not None and goal.key_area and goal.key_area not in areas:
+        areas.append(goal.key_area)
+    form.key_area.choices = options([("", "None"), *((a, a) for a in areas)])
     return form
 
 
@@ -81,7 +84,7 @@ def edit_goal(goal_id: int):
     check_may_edit(db.session, current_user, goal.engagement)
     form = _goal_form(goal.engagement, None if request.method == "POST" else {
         "title": goal.title, "description": goal.description, "standard_codes": goal.standard_codes,
-        "key_area": goal.key_area})
+        "key_area": goal.key_area}, goal)
     if form.validate_on_submit():
         try:
             services.update_goal(db.session, current_user, goal, _goal_input(form))

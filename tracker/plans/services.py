@@ -80,7 +80,7 @@ class GoalInput:
     key_area: str = ""
 
 
-def _clean_goal(session: Session, engagement: Engagement, data: GoalInput) -> dict:
+def _clean_goal(session: Session, engagement: Engagement, data: GoalInput, existing: Goal | None = None) -> dict:
     fields: dict[str, str] = {}
     title = (data.title or "").strip()
     if not title:
@@ -104,6 +104,8 @@ def _clean_goal(session: Session, engagement: Engagement, data: GoalInput) -> di
         fields["key_area"] = "The key area is text."
     elif key_area:
         areas = key_areas_of(session, engagement.id)
+        if existing is not None and existing.key_area:
+            areas.append(existing.key_area)  # a goal keeps its area after a round drops it
         match = next((a for a in areas if a.casefold() == key_area.casefold()), None)
         if match is None:
             fields["key_area"] = (f"“{key_area}” is not a key area of this engagement's rounds"
@@ -143,7 +145,7 @@ def create_goal(session: Session, actor, engagement: Engagement, data: GoalInput
 
 def update_goal(session: Session, actor, goal: Goal, data: GoalInput) -> Goal:
     check_may_edit(session, actor, goal.engagement)
-    values = _clean_goal(session, goal.engagement, data)
+    values = _clean_goal(session, goal.engagement, data, goal)
     before = _goal_snapshot(goal)
     _set_codes(goal, values.pop("standard_codes"))
     for key, value in values.items():

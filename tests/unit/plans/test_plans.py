@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, goal, milestone, sap_round, user
+from tracker.assessments import services as sap
 from tracker.audit.models import AuditLog
 from tracker.days import services as days
 from tracker.errors import Forbidden, NotFound, ValidationFailed
@@ -31,6 +32,15 @@ def test_a_goal_is_tied_to_standards_or_a_key_area(session, world, wirral_areas)
     only_area = goal(session, world.engagement_a, "Deep dive", standard_codes=[],
                      key_area="Children with disabilities/complex needs")
     assert only_area.standard_codes == []
+
+
+def test_a_goal_keeps_its_key_area_when_the_round_drops_it(session, world, wirral_areas):
+    g = goal(session, world.engagement_a, "Deep dive", standard_codes=[], key_area="Children with disabilities/complex needs")
+    sap.update_assessment(session, "test", wirral_areas, sap.AssessmentInput("Baseline", date(2026, 7, 1), ["Early help"]))
+    plans.update_goal(session, "test", g, plans.GoalInput("Deep dive: complex needs", "", [], g.key_area))
+    assert g.key_area == "Children with disabilities/complex needs" and g.title == "Deep dive: complex needs"
+    with pytest.raises(ValidationFailed):
+        goal(session, world.engagement_a, "New", standard_codes=[], key_area="Children with disabilities/complex needs")
 
 
 def test_goal_mistakes_are_named(session, world, wirral_areas):

@@ -106,13 +106,14 @@ def build_sap(session: Session, world) -> None:
     workshop_on = wirral.start_date + timedelta(days=12)
     _round(session, wirral, "SAPE workshop", workshop_on, WIRRAL_KEY_AREAS,
            {"Children's Trust Executive": WIRRAL_EXECUTIVE}, {})
-    for area, (title, owner) in zip(WIRRAL_KEY_AREAS, [
-        ("Deep dive: children with disabilities and complex needs", "Complex needs commissioner"),
-        ("Deep dive: identifying children at risk of poor outcomes", "Head of Performance"),
-        ("Deep dive: a shift to early intervention and prevention", "Early help lead"),
+    for area, (title, owner, due, status) in zip(WIRRAL_KEY_AREAS, [
+        ("Deep dive: children with disabilities and complex needs", "Complex needs commissioner", today - 6 * day,
+         "in_progress"),
+        ("Deep dive: identifying children at risk of poor outcomes", "Head of Performance", today + 12 * day, "in_progress"),
+        ("Deep dive: a shift to early intervention and prevention", "Early help lead", today + 50 * day, "not_started"),
     ], strict=True):
         _goal(session, wirral, title, [], area, [
-            ("Findings and recommendations to the Trust Board", owner, workshop_on + 75 * day, "in_progress", ""),
+            ("Findings and recommendations to the Trust Board", owner, due, status, ""),
         ], today)
     first = plans.goals_of(session, wirral.id)[0]
     plans.add_milestone(session, ACTOR, first, plans.MilestoneInput(

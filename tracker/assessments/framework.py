@@ -133,7 +133,7 @@ def clean_framework(data: FrameworkData) -> FrameworkData:
     return out
 
 
-def _texts(data: FrameworkData) -> dict:
+def flat_wording(data: FrameworkData) -> dict:
     """Flat wording for comparison and the audit log."""
     flat = {}
     for s in data.sections:
@@ -213,12 +213,12 @@ def save_framework_version(session: Session, actor, data: FrameworkData) -> tupl
         raise Forbidden("Only an administrator can change the SAP framework.")
     clean = clean_framework(data)
     current = latest_version(session)
-    if current is not None and _texts(data_of(current)) == _texts(clean):
+    if current is not None and flat_wording(data_of(current)) == flat_wording(clean):
         return current, False
     number = (current.number if current else 0) + 1
     version = _add_version(session, actor, clean, number)
-    before = ({"version": current.number, "label": current.label} | _texts(data_of(current))) if current else None
+    before = ({"version": current.number, "label": current.label} | flat_wording(data_of(current))) if current else None
     audit.record(session, actor, "create", "sap_framework", version.number, before,
-                 {"version": number, "label": clean.label} | _texts(clean))
+                 {"version": number, "label": clean.label} | flat_wording(clean))
     session.commit()
     return version, True

@@ -34,7 +34,7 @@ def test_the_migration_and_ensure_framework_agree_and_seeding_is_idempotent(sess
     # Every test starts from what `flask db upgrade` seeds: version 1 of the data file.
     version = framework.current_version(session)
     shipped = framework.clean_framework(framework.read_framework_file(framework.DATA_FILE))
-    assert framework._texts(framework.data_of(version)) == framework._texts(shipped)
+    assert framework.flat_wording(framework.data_of(version)) == framework.flat_wording(shipped)
     framework.ensure_framework(session)
     framework.ensure_framework(session)
     assert session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 1

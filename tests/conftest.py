@@ -1,6 +1,7 @@
 """Fixtures: one app and database per run (SQLite file, or TEST_DATABASE_URL
 for PostgreSQL), built by the real migrations; every test starts from empty
-tables; clients signed in per role; API tokens per role."""
+tables holding only the reference data the migrations seed; clients signed in
+per role; API tokens per role."""
 
 from __future__ import annotations
 
@@ -89,6 +90,14 @@ def clean_tables() -> None:
                 conn.execute(table.delete())
 
 
+def restore_reference_data() -> None:
+    """Put back what the migrations seed (the SAP framework), as after `flask db upgrade`."""
+    from tracker.assessments.framework import ensure_framework
+
+    ensure_framework(_db.session)
+    _db.session.remove()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_database(app):
     # The test thread opens plain (deferred) transactions on SQLite: it must not
@@ -99,6 +108,7 @@ def _fresh_database(app):
         yield
         _db.session.remove()
         clean_tables()
+        restore_reference_data()
     sqlite_write_intent.reset(token)
 
 

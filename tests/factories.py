@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
+from tracker.assessments import framework
 from tracker.auth import services as auth
 from tracker.authorities import services as authorities
 from tracker.engagements import services as engagements
@@ -26,6 +28,7 @@ class World:
     users: dict = field(default_factory=dict)
     engagement_a: object = None
     engagement_b: object = None
+    sap: dict = field(default_factory=dict)  # filled on demand by sap_objects()
 
 
 def authority(session, name, **kw):
@@ -58,6 +61,7 @@ def engagement(session, client, title="Support package", status="active", **kw):
 
 def build_world(session) -> World:
     settings.ensure_defaults(session)
+    framework.ensure_framework(session)
     w = World()
     w.lead = authority(session, "Lead Borough Council", is_lead=True, address="Town Hall\nLeadtown\nLD1 1AA",
                        vat_number="GB999999973", finance_email="income@lead.example.org")
@@ -105,3 +109,41 @@ def add_capacity_days(session, w: World) -> World:
     day(session, b, s2, date(2026, 11, 10), "1")
     day(session, b, s2, date(2026, 11, 27), "0.5", state="planned")
     return w
+
+
+def sap_round(session, engagement, label="Baseline", assessed_on=date(2026, 7, 1), key_areas=(), actor=ACTOR):
+    from tracker.assessments import services as sap
+
+    return sap.create_assessment(session, actor, engagement, sap.AssessmentInput(label, assessed_on, list(key_areas)))
+
+
+def sap_response(session, assessment, group, scores, evidence=None, actor=ACTOR):
+    from tracker.assessments import services as sap
+
+    return sap.record_response(session, actor, assessment, sap.ResponseInput(group, dict(scores), dict(evidence or {})))
+
+
+def goal(session, engagement, title="Joint needs assessment refreshed", standard_codes=("1.3",), key_area="", actor=ACTOR):
+    from tracker.plans import services as plans
+
+    return plans.create_goal(session, actor, engagement, plans.GoalInput(title, "", list(standard_codes), key_area))
+
+
+def milestone(session, goal_, title="Data sources agreed", owner="Head of Commissioning", due_on=date(2026, 12, 31),
+              status="not_started", evidence="", actor=ACTOR):
+    from tracker.plans import services as plans
+
+    return plans.add_milestone(session, actor, goal_, plans.MilestoneInput(title, owner, due_on, status, evidence), TODAY)
+
+
+def sap_objects(session, world) -> dict:
+    """A round with one response, a goal and a milestone on engagement A ("a")
+    and on engagement B ("b"); made once per world, on demand."""
+    if not world.sap:
+        for key, e in (("a", world.engagement_a), ("b", world.engagement_b)):
+            a = sap_round(session, e, key_areas=["Early intervention and prevention"])
+            r = sap_response(session, a, "Children's Trust Board", {"1.1": 2, "2.1": 3})
+            g = goal(session, e, standard_codes=["1.1"])
+            m = milestone(session, g)
+            world.sap[key] = SimpleNamespace(assessment=a, response=r, goal=g, milestone=m)
+    return world.sap

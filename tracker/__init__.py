@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.access import register_access
     from tracker.api import api_bp
+    from tracker.assessments.routes import bp as assessments_bp
     from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.engagements.routes import bp as engagements_bp
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf
+    from tracker.plans.routes import bp as plans_bp
     from tracker.reports.routes import bp as reports_bp
     from tracker.security import register_security_headers
     from tracker.settings.routes import bp as settings_bp
@@ -75,6 +77,8 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, settings_bp, audit_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(plans_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
 
@@ -107,11 +111,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from tracker.assessments.cli import sap_cli
     from tracker.auth.cli import users_cli
     from tracker.days.cli import days_cli
     from tracker.demo.cli import demo_cli
     from tracker.ops.cli import backup_command, check_command, restore_command
     from tracker.reports.cli import reports_cli
 
-    for command in (users_cli, demo_cli, days_cli, reports_cli, check_command, backup_command, restore_command):
+    for command in (users_cli, demo_cli, days_cli, reports_cli, sap_cli, check_command, backup_command, restore_command):
         app.cli.add_command(command)

@@ -1,22 +1,42 @@
 """Every model, imported in one place so the metadata is complete."""
 
+from tracker.assessments.models import (
+    Assessment,
+    AssessmentResponse,
+    FrameworkVersion,
+    SapLevel,
+    SapSection,
+    SapStandard,
+    Score,
+)
 from tracker.audit.models import AuditLog
 from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
+from tracker.plans.models import Goal, GoalStandard, Milestone
 from tracker.reports.models import CapacityReview
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember
 
 __all__ = [
     "ApiToken",
+    "Assessment",
+    "AssessmentResponse",
     "AuditLog",
     "Authority",
     "CapacityReview",
     "Engagement",
     "EngagementMember",
     "EngagementStatusChange",
+    "FrameworkVersion",
+    "Goal",
+    "GoalStandard",
+    "Milestone",
+    "SapLevel",
+    "SapSection",
+    "SapStandard",
+    "Score",
     "Setting",
     "StaffMember",
     "SupportDay",

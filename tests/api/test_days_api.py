@@ -94,3 +94,19 @@ def test_import_all_or_nothing_lists_every_bad_row(api_as, world, session):
     assert r.status_code == 201 and r.json == {"imported": 1}
     r = api.post("/api/v1/days/import", data={}, content_type="multipart/form-data")
     assert r.status_code == 400 and "file" in r.json["error"]["fields"]
+
+
+def test_days_carry_their_goal(api_as, world, session):
+    from tests.factories import goal
+
+    g = goal(session, world.engagement_a)
+    api = api_as("manager")
+    r = api.post(f"/api/v1/engagements/{world.engagement_a.id}/days", json=_body(world, goal_id=g.id))
+    assert r.status_code == 201 and r.json["goal_id"] == g.id
+    r2 = api.patch(f"/api/v1/days/{r.json['id']}", json={"days": "1"})
+    assert r2.json["goal_id"] == g.id  # a missing key leaves the goal as it is
+    r3 = api.patch(f"/api/v1/days/{r.json['id']}", json={"goal_id": None})
+    assert r3.json["goal_id"] is None
+    other = goal(session, world.engagement_b)
+    r4 = api.patch(f"/api/v1/days/{r.json['id']}", json={"goal_id": other.id})
+    assert r4.status_code == 422 and "goal_id" in r4.json["error"]["fields"]

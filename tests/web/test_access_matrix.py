@@ -14,7 +14,9 @@ from flask import Flask
 
 from tests import factories
 from tests.conftest import login
+from tests.factories import sap_objects
 from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
+from tracker.extensions import db
 
 ROLES = ["admin", "manager", "consultant", "finance", "client"]
 
@@ -33,14 +35,17 @@ class Samples(dict):
             "user_id": world.users["consultant"].id,
             "key": "day_rate",
             "month": "2026-11",
+            "section": 1,
         })
         if client_b:
             self.update({"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id})
+        sap = sap_objects(db.session, world)["b" if client_b else "a"]
+        self.update({"assessment_id": sap.assessment.id, "response_id": sap.response.id, "goal_id": sap.goal.id,
+                     "milestone_id": sap.milestone.id})
         self.refresh()
 
     def refresh(self) -> Samples:
         from tracker.days.models import SupportDay
-        from tracker.extensions import db
 
         if self.get("day_id") is None or db.session.get(SupportDay, self["day_id"]) is None:
             engagement = self.world.engagement_b if self.client_b else self.world.engagement_a
@@ -62,7 +67,7 @@ def other_authority_values(world) -> Samples:
 
 
 #: Parameters whose objects belong to one client authority.
-AUTHORITY_SCOPED = {"engagement_id", "authority_id", "day_id"}
+AUTHORITY_SCOPED = {"engagement_id", "authority_id", "day_id", "assessment_id", "response_id", "goal_id", "milestone_id"}
 
 
 def page_rules(app: Flask):

@@ -177,3 +177,21 @@ def test_oversized_uploads_are_refused_with_413(login_as, world, app):
     response = client.post("/days/import", data={"file": (big, "big.csv")}, content_type="multipart/form-data")
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_week_rows_can_be_tied_to_an_action_plan_goal(login_as, world, session):
+    from tests.factories import goal
+
+    g = goal(session, world.engagement_a, "Joint needs assessment refreshed")
+    client = login_as("consultant")
+    page = client.get(f"/days/week?start={MONDAY}").get_data(as_text=True)
+    assert "Joint needs assessment refreshed" in page and 'name="rows-0-goal_id"' in page
+    data = _week_form([(world.engagement_a.id, "action_planning", "", {0: "1", 1: "0.5"})]) | {"rows-0-goal_id": str(g.id)}
+    assert client.post(f"/days/week?start={MONDAY}", data=data).status_code == 302
+    assert {d.goal_id for d in session.scalars(sa.select(SupportDay))} == {g.id}
+    other = goal(session, world.engagement_b, "B's goal")
+    bad = _week_form([(world.engagement_a.id, "action_planning", "action_planning", {0: "1", 1: "0.5"})]) | {
+        "rows-0-goal_id": str(other.id)}
+    html = client.post(f"/days/week?start={MONDAY}", data=bad).get_data(as_text=True)
+    assert "not in this engagement" in html
+    assert {d.goal_id for d in session.scalars(sa.select(SupportDay))} == {g.id}

@@ -19,6 +19,7 @@ from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities import services as authorities
 from tracker.authorities.models import Authority
+from tracker.demo.sap import build_sap
 from tracker.engagements import services as engagements
 from tracker.settings import services as settings
 from tracker.staff import services as staff
@@ -60,6 +61,7 @@ def build_world(session: Session, today: date, password: str) -> DemoWorld:
     _users(session, world)
     _engagements(session, world)
     _days(session, world)
+    build_sap(session, world)
     return world
 
 

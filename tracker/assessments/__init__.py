@@ -1,0 +1,1 @@
+"""SAP self-assessment: the versioned framework, rounds, group scores, summaries and charts."""

@@ -29,6 +29,7 @@ class World:
     engagement_a: object = None
     engagement_b: object = None
     sap: dict = field(default_factory=dict)  # filled on demand by sap_objects()
+    invoices: dict = field(default_factory=dict)  # billing_samples() fills it on demand
 
 
 def authority(session, name, **kw):
@@ -147,3 +148,61 @@ def sap_objects(session, world) -> dict:
             m = milestone(session, g)
             world.sap[key] = SimpleNamespace(assessment=a, response=r, goal=g, milestone=m)
     return world.sap
+
+
+# --- billing ------------------------------------------------------------------------
+
+REMITTANCE = "BACS to Lead Borough Council, sort code 12-34-56, account 12345678. Quote the invoice number."
+
+
+def remittance(session, text=REMITTANCE):
+    """Invoices cannot be issued until the remittance details are set."""
+    settings.set_value(session, "remittance_details", text, settings.DAY_RATE_APPROVED_ON, ACTOR)
+
+
+def weekdays(start, count):
+    """The first `count` weekdays from `start` (a person's days, one per date)."""
+    from datetime import timedelta
+
+    found, current = [], start
+    while len(found) < count:
+        if current.weekday() < 5:
+            found.append(current)
+        current += timedelta(days=1)
+    return found
+
+
+def seed_days(session, world):
+    """The seed's package: 20 delivered days at £500 = £10,000.00 net for client A.
+
+    Kim Two: 6 training + 4 mentoring days; Sam One: 10 scoping days (September–October 2026).
+    """
+    s1, s2, e = world.staff["s1"], world.staff["s2"], world.engagement_a
+    recorded = []
+    for index, worked_on in enumerate(weekdays(date(2026, 9, 1), 10)):
+        recorded.append(day(session, e, s1, worked_on, "1", "scoping"))
+        recorded.append(day(session, e, s2, worked_on, "1", "training" if index < 6 else "mentoring"))
+    return recorded
+
+
+def draft(session, client, up_to=TODAY, engagement=None, actor=ACTOR, today=TODAY):
+    from tracker.billing import services as billing
+
+    return billing.build_invoice(session, actor, client.id, up_to, today, engagement.id if engagement else None)
+
+
+def issued(session, client, up_to=TODAY, engagement=None, actor=ACTOR, today=TODAY):
+    from tracker.billing import services as billing
+
+    remittance(session)
+    return billing.issue_invoice(session, actor, draft(session, client, up_to, engagement, actor, today), today)
+
+
+def billing_samples(session, world) -> dict:
+    """An issued invoice for client A (the `client` user's) and one for client B."""
+    if not world.invoices:
+        day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "1", "scoping")
+        day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
+        world.invoices["a"] = issued(session, world.client_a)
+        world.invoices["b"] = issued(session, world.client_b)
+    return world.invoices

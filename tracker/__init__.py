@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
+    from tracker.billing.routes import bp as billing_bp
     from tracker.dashboard.routes import bp as dashboard_bp
     from tracker.days import panel as _days_panel  # noqa: F401  (engagement page section)
     from tracker.days import week_routes as _week_routes  # noqa: F401  (registers on days_bp)
@@ -75,7 +76,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.settings.routes import bp as settings_bp
     from tracker.staff.routes import bp as staff_bp
 
-    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, settings_bp, audit_bp):
+    for bp in (dashboard_bp, auth_bp, authorities_bp, staff_bp, engagements_bp, days_bp, reports_bp, billing_bp,
+               settings_bp, audit_bp):
         app.register_blueprint(bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(plans_bp)
@@ -113,6 +115,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from tracker.assessments.cli import sap_cli
     from tracker.auth.cli import users_cli
+    from tracker.billing.cli import invoices_cli
     from tracker.days.cli import days_cli
     from tracker.demo.cli import demo_cli
     from tracker.ops.cli import backup_command, check_command, restore_command
@@ -120,3 +123,6 @@ def register_commands(app: Flask) -> None:
 
     for command in (users_cli, demo_cli, days_cli, reports_cli, sap_cli, check_command, backup_command, restore_command):
         app.cli.add_command(command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(invoices_cli)

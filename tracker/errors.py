@@ -76,6 +76,19 @@ class Locked(Conflict):
     code = "locked"
 
 
+#: Features turn database errors they recognise (e.g. a PostgreSQL trigger's
+#: refusal) into a DomainError: fn(exception) -> DomainError | None.
+ERROR_TRANSLATORS: list = []
+
+
+def translate(error: Exception) -> DomainError | None:
+    for translator in ERROR_TRANSLATORS:
+        found = translator(error)
+        if found is not None:
+            return found
+    return None
+
+
 def api_error(status: int, code: str, message: str, fields: dict | None = None):
     body = {"code": code, "message": message}
     if fields:
@@ -157,6 +170,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        known = translate(error)
+        if known is not None:
+            return handle_domain_error(known)
         log.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         if wants_json():

@@ -12,6 +12,7 @@ from tracker.assessments.models import (
 from tracker.audit.models import AuditLog
 from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.plans.models import Goal, GoalStandard, Milestone
@@ -32,7 +33,13 @@ __all__ = [
     "FrameworkVersion",
     "Goal",
     "GoalStandard",
+    "Invoice",
+    "InvoiceDayClaim",
+    "InvoiceLine",
+    "InvoiceLineDay",
     "Milestone",
+    "NumberSeries",
+    "Payment",
     "SapLevel",
     "SapSection",
     "SapStandard",

@@ -14,7 +14,7 @@ from flask import Flask
 
 from tests import factories
 from tests.conftest import login
-from tests.factories import sap_objects
+from tests.factories import billing_samples, sap_objects
 from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
 from tracker.extensions import db
 
@@ -39,6 +39,7 @@ class Samples(dict):
         })
         if client_b:
             self.update({"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id})
+        self["invoice_id"] = billing_samples(db.session, world)["b" if client_b else "a"].id  # issued invoices
         sap = sap_objects(db.session, world)["b" if client_b else "a"]
         self.update({"assessment_id": sap.assessment.id, "response_id": sap.response.id, "goal_id": sap.goal.id,
                      "milestone_id": sap.milestone.id})
@@ -67,7 +68,8 @@ def other_authority_values(world) -> Samples:
 
 
 #: Parameters whose objects belong to one client authority.
-AUTHORITY_SCOPED = {"engagement_id", "authority_id", "day_id", "assessment_id", "response_id", "goal_id", "milestone_id"}
+AUTHORITY_SCOPED = {"engagement_id", "authority_id", "day_id", "assessment_id", "response_id", "goal_id", "milestone_id",
+                    "invoice_id"}
 
 
 def page_rules(app: Flask):

@@ -103,14 +103,14 @@ def _operation_doc(op: Operation, path_params: list[dict], view) -> dict:
             }}}}}
     elif op.response is not None:
         responses[str(op.status)] = {"description": "OK", "content": _json_ref(op.response.name)}
+    else:
+        responses[str(op.status)] = {"description": "Done"}
     if op.downloads:
         binary = {"schema": {"type": "string", "format": "binary"}}
-        responses[str(op.status)]["content"].update({
+        responses[str(op.status)].setdefault("content", {}).update({
             "text/csv": binary,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary,
         })
-    else:
-        responses[str(op.status)] = {"description": "Done"}
     errors = set(op.errors)
     if rule != PUBLIC:
         errors |= {401, 403}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from tracker import clock
 from tracker.access import Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
 from tracker.assessments.permissions import check_may_edit
-from tracker.database import utcnow
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
@@ -48,7 +48,7 @@ MilestoneSchema = Schema("Milestone", {
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 def dump_goal(goal, days=None) -> dict:

@@ -62,6 +62,7 @@ def build_world(session: Session, today: date, password: str) -> DemoWorld:
     _engagements(session, world)
     _days(session, world)
     build_sap(session, world)
+    _billing(session, world)
     return world
 
 
@@ -258,3 +259,11 @@ def _days(session: Session, world: DemoWorld) -> None:
         log("wirral", "c2", wirral, offset, "0.5", "mentoring", "Deep dive support: early intervention")
     log("wirral", "dm", today, 16, "1", "action_planning", "Deep-dive findings workshop", state="planned")
     log("wirral", "c2", today, 16, "1", "action_planning", "Deep-dive findings workshop", state="planned")
+
+
+def _billing(session: Session, world: DemoWorld) -> None:
+    """Invoices for the CWAC package's first months (paid, one credited), an
+    overdue one, and a Wirral invoice outside the scope of VAT (after days exist)."""
+    from tracker.billing.demo import build
+
+    build(session, world, ACTOR)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tracker import clock
 from tracker.access import Role, roles, signed_in
 from tracker.assessments import framework
 from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit
 from tracker.assessments.services import key_areas_of, rounds_of
 from tracker.assessments.summary import section_figures
-from tracker.database import utcnow
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, Forbidden
 from tracker.extensions import db
@@ -25,7 +25,7 @@ EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 @signed_in

@@ -1,0 +1,37 @@
+"""flask invoices export --format csv|xlsx PATH [--from DATE] [--to DATE]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from tracker.billing import exports
+from tracker.extensions import db
+
+
+@click.group("invoices", cls=AppGroup, help="Invoices and credit notes.")
+def invoices_cli():
+    pass
+
+
+@invoices_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="Default: from the file's extension, else csv.")
+@click.option("--from", "issued_from", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Issued on or after.")
+@click.option("--to", "issued_to", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Issued on or before.")
+def export_command(path: Path, fmt, issued_from, issued_to):
+    """Write the ledger export (one row per line of each issued invoice and credit note)."""
+    fmt = fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")
+    filters = exports.ExportFilters(
+        issued_from=issued_from.date() if issued_from else None, issued_to=issued_to.date() if issued_to else None,
+    )
+    data = exports.rows(db.session, filters)
+    if fmt == "xlsx":
+        path.write_bytes(exports.to_xlsx(data))
+    else:
+        path.write_text(exports.to_csv(data), encoding="utf-8", newline="")
+    documents = len({row["number"] for row in data})
+    click.echo(f"Wrote {len(data)} lines of {documents} documents to {path} ({fmt}).")

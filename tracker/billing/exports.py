@@ -1,0 +1,136 @@
+"""The ledger export: issued invoices and credit notes, one row per line, with
+the cost-centre and income-code columns from settings (as in force on the
+issue date), as CSV or XLSX.
+
+Text cells that a spreadsheet would run as a formula (starting with = + - @,
+a tab or a carriage return) are prefixed with a quote. Amounts and days are
+written as numbers from the stored Decimals (never through float), so a credit
+note's -500.00 stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.billing import specs
+from tracker.billing.models import Invoice, InvoiceStatus
+
+COLUMNS = [
+    ("document_type", "Document type"), ("number", "Number"), ("issued_on", "Issue date"), ("due_on", "Due date"),
+    ("credits_number", "Credits invoice"), ("client_id", "Client id"), ("customer", "Customer"),
+    ("purchase_order", "Purchase order"), ("cost_centre", "Cost centre"), ("income_code", "Income code"),
+    ("line", "Line"), ("engagement_id", "Engagement id"), ("engagement", "Engagement"), ("description", "Description"),
+    ("activity", "Activity"), ("first_day", "First day"), ("last_day", "Last day"), ("days", "Days"),
+    ("rate", "Rate"), ("net", "Net"), ("vat_rate", "VAT rate"), ("vat", "VAT"), ("gross", "Gross"),
+    ("vat_note", "VAT note"), ("support_day_ids", "Support day ids"),
+]
+MONEY = {"rate", "net", "vat", "gross"}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape(value):
+    """A text cell a spreadsheet would treat as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class ExportFilters:
+    issued_from: date | None = None
+    issued_to: date | None = None
+    client_id: int | None = None
+
+
+def documents(session: Session, filters: ExportFilters) -> list[Invoice]:
+    stmt = (
+        sa.select(Invoice).where(Invoice.status != InvoiceStatus.DRAFT)
+        .options(selectinload(Invoice.lines), selectinload(Invoice.credits))
+        .order_by(Invoice.issued_on, Invoice.issued_at, Invoice.id)
+    )
+    if filters.issued_from:
+        stmt = stmt.where(Invoice.issued_on >= filters.issued_from)
+    if filters.issued_to:
+        stmt = stmt.where(Invoice.issued_on <= filters.issued_to)
+    if filters.client_id:
+        stmt = stmt.where(Invoice.client_id == filters.client_id)
+    return list(session.scalars(stmt))
+
+
+def rows(session: Session, filters: ExportFilters) -> list[dict]:
+    out = []
+    codes: dict[date, tuple[str, str]] = {}
+    for invoice in documents(session, filters):
+        if invoice.issued_on not in codes:
+            codes[invoice.issued_on] = specs.ledger_codes(session, invoice.issued_on)
+        cost_centre, income_code = codes[invoice.issued_on]
+        for line in invoice.lines:
+            out.append({
+                "document_type": invoice.kind.label, "number": invoice.number, "issued_on": invoice.issued_on,
+                "due_on": invoice.due_on, "credits_number": invoice.credits.number if invoice.credits else "",
+                "client_id": invoice.client_id, "customer": invoice.customer_name,
+                "purchase_order": line.purchase_order, "cost_centre": cost_centre, "income_code": income_code,
+                "line": line.position, "engagement_id": line.engagement_id, "engagement": line.engagement_title,
+                "description": line.description, "activity": line.activity.value, "first_day": line.first_day,
+                "last_day": line.last_day, "days": line.days, "rate": line.rate, "net": line.net,
+                "vat_rate": line.vat_rate if line.vat_rate is not None else "outside scope", "vat": line.vat,
+                "gross": line.gross, "vat_note": line.vat_note,
+                "support_day_ids": " ".join(str(i) for i in line.support_day_ids),
+            })
+    return out
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def to_csv(data: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([label for _, label in COLUMNS])
+    for row in data:
+        writer.writerow([_text(escape(row[key])) for key, _ in COLUMNS])
+    return buffer.getvalue()
+
+
+def to_xlsx(data: list[dict]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Ledger"
+    sheet.append([label for _, label in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in data:
+        values = []
+        for key, _ in COLUMNS:
+            value = row[key]
+            values.append(escape(value) if isinstance(value, str) else value)
+        sheet.append(values)
+        for index, (key, _) in enumerate(COLUMNS, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=index)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            elif key in MONEY:
+                cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

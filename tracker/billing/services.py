@@ -1,0 +1,33 @@
+"""Billing use cases, one import for pages, API, CLI and demo.
+
+Each is a plain function with explicit arguments (``today`` included) that
+raises a DomainError and commits once: drafting (build_invoice,
+delete_draft), issuing (issue_invoice), credits (credit_invoice), payments
+(record_payment); queries hold the reads.
+"""
+
+from tracker.billing.credits import AlreadyCredited, NotCreditable, credit_invoice, credited_line_ids, settled_status
+from tracker.billing.drafting import DoubleClaim, InvoiceIssued, NothingToInvoice, build_invoice, delete_draft, describe
+from tracker.billing.issuing import AlreadyIssued, NotReadyToIssue, issue_invoice, next_number
+from tracker.billing.payments import NotPayable, record_payment
+from tracker.billing.queries import (
+    AGE_BUCKETS,
+    MANAGE_ROLES,
+    STATUS_FILTERS,
+    InvoiceFilters,
+    aged_debt,
+    filtered,
+    get_invoice,
+    income_invoiced,
+    ordered,
+    totals,
+    uninvoiced,
+)
+
+__all__ = [
+    "AGE_BUCKETS", "MANAGE_ROLES", "STATUS_FILTERS", "AlreadyCredited", "AlreadyIssued", "DoubleClaim",
+    "InvoiceFilters", "InvoiceIssued", "NotCreditable", "NotPayable", "NotReadyToIssue", "NothingToInvoice",
+    "aged_debt", "build_invoice", "credit_invoice", "credited_line_ids", "delete_draft", "describe", "filtered",
+    "get_invoice", "income_invoiced", "issue_invoice", "next_number", "ordered", "record_payment", "settled_status",
+    "totals", "uninvoiced",
+]

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
@@ -31,7 +31,7 @@ from tracker.billing.models import (
     InvoiceStatus,
 )
 from tracker.billing.pricing import price_line, total
-from tracker.database import dsum
+from tracker.database import dsum, utcnow
 from tracker.days.models import Activity, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.errors import Conflict, ValidationFailed
@@ -86,13 +86,26 @@ def _line_order(engagements: dict, staff: dict):
 
 
 def describe(invoice: Invoice) -> dict:
-    """An audit snapshot: the document's fields, its lines and the days they cover."""
+    """An audit snapshot: the document's fields, its lines and the days they cover
+    (the days read in one query, not one lazy load per line)."""
+    session = object_session(invoice)
+    day_ids: dict[int, list[int]] = defaultdict(list)
+    line_ids = [line.id for line in invoice.lines]
+    if session is not None and line_ids:
+        session.flush()
+        rows = session.execute(
+            sa.select(InvoiceLineDay.line_id, InvoiceLineDay.support_day_id)
+            .where(InvoiceLineDay.line_id.in_(line_ids), InvoiceLineDay.support_day_id.is_not(None))
+            .order_by(InvoiceLineDay.line_id, InvoiceLineDay.worked_on, InvoiceLineDay.id)
+        )
+        for line_id, day_id in rows:
+            day_ids[line_id].append(day_id)
     return audit.snapshot(invoice) | {
         "lines": [
             {"position": line.position, "engagement_id": line.engagement_id, "staff_id": line.staff_id,
              "activity": line.activity, "days": line.days, "rate": line.rate, "net": line.net,
              "vat_rate": line.vat_rate, "vat": line.vat, "gross": line.gross,
-             "credits_line_id": line.credits_line_id, "support_day_ids": line.support_day_ids}
+             "credits_line_id": line.credits_line_id, "support_day_ids": day_ids[line.id]}
             for line in invoice.lines
         ],
     }
@@ -155,7 +168,6 @@ def build_invoice(session: Session, actor, client_id, up_to, today: date, engage
             vat_rate=eng.vat_rate, vat_note=eng.vat_note if eng.vat_rate is None else "", vat=figures.vat,
             gross=figures.gross,
         )
-        line.day_links = [InvoiceLineDay(support_day_id=r.id, worked_on=r.worked_on, days=r.days) for r in days_rows]
         invoice.lines.append(line)
         if eng.purchase_order and eng.purchase_order not in purchase_orders:
             purchase_orders.append(eng.purchase_order)
@@ -164,10 +176,16 @@ def build_invoice(session: Session, actor, client_id, up_to, today: date, engage
     invoice.purchase_order = ", ".join(purchase_orders)[:200]
     session.flush()
 
+    # Thousands of days: link and claim them with two bulk INSERTs, not one ORM object each.
+    links, claims, now = [], [], utcnow()
     for line in invoice.lines:
-        for link in line.day_links:
-            session.add(InvoiceDayClaim(support_day_id=link.support_day_id, invoice_id=invoice.id, line_id=line.id))
+        for r in groups[(line.engagement_id, line.staff_id, line.activity)]:
+            links.append({"line_id": line.id, "support_day_id": r.id, "worked_on": r.worked_on, "days": r.days})
+            claims.append({"support_day_id": r.id, "invoice_id": invoice.id, "line_id": line.id, "claimed_at": now})
+    conn = session.connection()  # Core executemany: no ORM bookkeeping per row
+    conn.execute(sa.insert(InvoiceLineDay.__table__), links)
     try:
+        conn.execute(sa.insert(InvoiceDayClaim.__table__), claims)
         session.flush()
     except IntegrityError:
         session.rollback()

@@ -23,6 +23,7 @@ from tracker.billing.models import (
     Invoice,
     InvoiceDayClaim,
     InvoiceKind,
+    InvoiceLine,
     InvoiceLineDay,
     InvoiceStatus,
     NumberSeries,
@@ -101,7 +102,10 @@ def _readiness(session: Session, invoice: Invoice, today: date):
     claimed = session.scalar(
         sa.select(sa.func.count()).select_from(InvoiceDayClaim).where(InvoiceDayClaim.invoice_id == invoice.id)
     )
-    linked = sum(len(line.day_links) for line in invoice.lines)
+    linked = session.scalar(
+        sa.select(sa.func.count()).select_from(InvoiceLineDay).join(InvoiceLine, InvoiceLine.id == InvoiceLineDay.line_id)
+        .where(InvoiceLine.invoice_id == invoice.id, InvoiceLineDay.support_day_id.is_not(None))
+    )
     if not linked or claimed != linked:
         raise NotReadyToIssue("This draft no longer holds all its days; delete it and make a new one.")
     return lead, remittance
@@ -132,7 +136,7 @@ def issue_invoice(session: Session, actor, invoice: Invoice, today: date) -> Inv
     day_ids = sa.select(InvoiceDayClaim.support_day_id).where(InvoiceDayClaim.invoice_id == invoice.id)
     session.execute(
         sa.update(SupportDay).where(SupportDay.id.in_(day_ids)).values(state=DayState.INVOICED, updated_at=utcnow()),
-        execution_options={"synchronize_session": "fetch"},
+        execution_options={"synchronize_session": False},  # the commit below expires every loaded day
     )
     locked = []
     for engagement_id in sorted({line.engagement_id for line in invoice.lines}):

@@ -35,6 +35,10 @@ run: install
 test: install-dev
 	scripts/test.sh
 
+## make bench: national-scale data on SQLite and PostgreSQL, one table of figures (slow; not a test)
+bench: install-dev
+	bench/run.sh
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 

@@ -1,0 +1,96 @@
+"""Print the benchmark table from bench/run.sh's JSON lines (one file per
+database): each measure's median on SQLite and PostgreSQL beside its target.
+
+    python bench/table.py RESULTS_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+DATABASES = ("sqlite", "postgresql")
+#: measure name -> (what it is, target text, check(result) -> bool)
+TARGETS = {
+    "generate": ("flask demo generate (1M days, invoices, SAP)", "< 180 s on SQLite", lambda r: r["seconds"] < 180),
+    "income": ("income report, month × client, one year (app)", "< 1 s, app/raw ≤ 1.5",
+               lambda r: r["seconds"] < 1 and r["ratio"] <= 1.5),
+    "capacity": ("capacity review, one month, all staff", "< 0.5 s", lambda r: r["seconds"] < 0.5),
+    "progress": ("client progress report", "< 0.3 s", lambda r: r["seconds"] < 0.3),
+    "draft_issue": ("draft 5,000 unbilled days, then issue", "< 1 s", lambda r: r["seconds"] < 1),
+    "import_100k": ("CSV import, 100,000 rows, all or nothing", "< 30 s", lambda r: r["seconds"] < 30),
+    "income_export": ("income export XLSX (peak RSS)", "< 300 MB", lambda r: r["rss_mb"] < 300),
+    "capacity_export": ("capacity export XLSX (peak RSS)", "< 300 MB", lambda r: r["rss_mb"] < 300),
+}
+HTTP_TARGET = ("p95 < 100 ms, 0 errors", lambda r: r["p95_ms"] < 100 and r["bad_status"] == 0 and r["socket_errors"] == 0)
+
+
+def cell(name: str, result: dict | None) -> str:
+    if result is None:
+        return "—"
+    if "error" in result:
+        return f"error: {result['error']}"
+    if name.startswith("http: gunicorn"):
+        return f"{result['rss_mb']} MB"
+    if name.startswith("http:"):
+        return (f"p95 {result['p95_ms']:.1f} ms, {result['rps']:.0f} req/s ({result['ceiling_ratio']:.0%} of bare), "
+                f"{result['bad_status'] + result['socket_errors']} errors")
+    text = f"{result['seconds']:.3f} s" if result["seconds"] < 10 else f"{result['seconds']:.1f} s"
+    if name == "income":
+        text += f" (raw SQL {result['raw_seconds']:.3f} s, ratio {result['ratio']:.2f})"
+    if name.endswith("_export"):
+        text = f"{result['rss_mb']} MB, {text}"
+    elif "rss_mb" in result or "child_rss_mb" in result:
+        text += f", {result.get('child_rss_mb') or result['rss_mb']} MB"
+    return text
+
+
+def verdict(name: str, results: list[dict | None]) -> str:
+    present = [r for r in results if r is not None]
+    if not present or any("error" in r for r in present):
+        return "✗"
+    if name.startswith("http: gunicorn"):
+        ok = all(r["rss_mb"] < 300 for r in present)
+    elif name.startswith("http: healthz"):
+        ok = all(r["bad_status"] == 0 and r["socket_errors"] == 0 for r in present)
+    elif name.startswith("http:"):
+        ok = all(HTTP_TARGET[1](r) for r in present)
+    elif name == "generate":
+        ok = TARGETS[name][2](results[0]) if results[0] else True
+    else:
+        ok = all(TARGETS[name][2](r) for r in present)
+    return "✓" if ok else "✗"
+
+
+def main(folder: str) -> None:
+    by_db: dict[str, dict[str, dict]] = {}
+    names: list[str] = []
+    for db in DATABASES:
+        path = Path(folder) / f"{db}.jsonl"
+        by_db[db] = {}
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                by_db[db][row["name"]] = row
+                if row["name"] not in names:
+                    names.append(row["name"])
+    print("| Measure | Target | SQLite | PostgreSQL | Met |")
+    print("|---|---|---|---|---|")
+    for name in names:
+        results = [by_db[db].get(name) for db in DATABASES]
+        if name in TARGETS:
+            label, target = TARGETS[name][:2]
+        elif name.startswith("http: gunicorn"):
+            label, target = name, "< 300 MB"
+        elif name.startswith("http: healthz"):
+            label, target = name + " (framework ceiling)", "0 errors"
+        else:
+            label, target = name + " (10 connections)", HTTP_TARGET[0]
+        print(f"| {label} | {target} | {cell(name, results[0])} | {cell(name, results[1])} | {verdict(name, results)} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

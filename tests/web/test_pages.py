@@ -26,6 +26,8 @@ def test_create_authority_then_engagement_through_the_pages(client, world):
     assert "&pound;10,000.00 – &pound;15,000.00" in page
     listing = client.get(f"/engagements/?client_id={wirral.id}").get_data(as_text=True)
     assert "SAP facilitation" in listing and "A support package" not in listing
+    # The filter keeps the chosen client selected.
+    assert f'<option value="{wirral.id}" selected>Wirral Council</option>' in listing
 
 
 def test_engagement_form_errors_sit_beside_their_fields_and_keep_input(client, world):

@@ -13,7 +13,7 @@ from flask_login import current_user
 from tracker import clock
 from tracker.access import Role, roles
 from tracker.authorities.services import lead_authority
-from tracker.engagements.services import get_engagement
+from tracker.engagements.services import filtered_engagements, get_engagement
 from tracker.extensions import db
 from tracker.reports import exports, progress
 from tracker.reports.progress_chart import section_chart_svg
@@ -30,6 +30,14 @@ def _report(engagement_id: int) -> progress.ProgressReport:
 
 def _chart(report: progress.ProgressReport):
     return section_chart_svg(report.rounds, report.section_titles)
+
+
+@roles(*READERS)
+@bp.get("/progress")
+def progress_index():
+    """Which engagement's report: a client user's own authority's; every one for lead staff."""
+    stmt = filtered_engagements(current_user).limit(200)
+    return render_template("reports/progress_index.html", engagements=db.session.scalars(stmt).all())
 
 
 @roles(*READERS)

@@ -67,7 +67,7 @@ def test_csv_and_xlsx_hold_the_activity_table_with_totals(session, world, login_
     response = client.get(f"/reports/progress/{world.engagement_a.id}?format=xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = values.index(["Activity", "Days delivered", "Days planned", "Income delivered (£)"])
     assert values[header + 1][0] == "Scoping of current practice" and float(values[header + 1][3]) == 5000
     assert values[-1][0] == "Total" and float(values[-1][1]) == 20 and float(values[-1][3]) == 10000

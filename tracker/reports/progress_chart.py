@@ -18,8 +18,8 @@ INK = "#1d2733"
 MUTED = "#5b6775"
 GRID = "#d5dbe1"
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 40, 46
+WIDTH, HEIGHT = 640, 310
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 40, 58
 MAX_SCORE = 5
 
 
@@ -31,7 +31,7 @@ def section_chart_svg(rounds: list[RoundScores], section_titles: dict[int, str],
     """Grouped bars: one group per section, one bar per round (at most five, the latest)."""
     rounds = rounds[-len(ROUND_COLOURS):]
     sections = sorted(section_titles)
-    colours = ROUND_COLOURS[-len(rounds):] if rounds else []
+    colours = _colours(len(rounds))
     plot_w = WIDTH - LEFT - RIGHT
     group_w = plot_w / max(len(sections), 1)
     bar_w = min(44.0, group_w * 0.8 / max(len(rounds), 1))
@@ -62,8 +62,9 @@ def section_chart_svg(rounds: list[RoundScores], section_titles: dict[int, str],
                          f'font-size="11">{mean:.2f}</text>')
         parts.append(f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{INK}" '
                      f'font-weight="600">Section {number}</text>')
-        parts.append(f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 34}" text-anchor="middle" fill="{MUTED}" '
-                     f'font-size="11">{escape(_short(section_titles[number], group_w))}</text>')
+        for line_no, line in enumerate(_wrap(section_titles[number], group_w)):
+            parts.append(f'<text x="{centre:.1f}" y="{HEIGHT - BOTTOM + 32 + 13 * line_no}" text-anchor="middle" '
+                         f'fill="{MUTED}" font-size="11">{escape(line)}</text>')
     x = LEFT
     for r_index, one in enumerate(rounds):  # legend, oldest first
         parts.append(f'<rect x="{x:.1f}" y="10" width="12" height="12" fill="{colours[r_index]}" stroke="{INK}" stroke-width="0.6"/>')
@@ -72,6 +73,29 @@ def section_chart_svg(rounds: list[RoundScores], section_titles: dict[int, str],
         x += 16 + 7 * len(label) + 18
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text part is escaped above)
+
+
+def _colours(count: int) -> list[str]:
+    """count colours from light to the darkest, spread over the palette."""
+    if count <= 1:
+        return ROUND_COLOURS[-count:] if count else []
+    last = len(ROUND_COLOURS) - 1
+    return [ROUND_COLOURS[round(1 + (last - 1) * i / (count - 1))] for i in range(count)]
+
+
+def _wrap(text: str, width: float, lines: int = 2) -> list[str]:
+    """At most `lines` lines that fit `width` pixels; the last one shortened if need be."""
+    limit = max(int(width / 6.2), 8)
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = _short(out[-1] + " " + " ".join(words), width)
+    return out
 
 
 def _short(text: str, width: float) -> str:

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.errors import register_error_handlers
     from tracker.extensions import csrf
     from tracker.plans.routes import bp as plans_bp
+    from tracker.reports import progress_panel as _progress_panel  # noqa: F401  (routes + engagement page link)
     from tracker.reports.routes import bp as reports_bp
     from tracker.security import register_security_headers
     from tracker.settings.routes import bp as settings_bp

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
     ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
     # Client users get the same list, confined to their own authority's issued documents.
+    ("Progress", "reports.progress_index", {Role.CLIENT}),  # lead staff open it from the engagement page
     ("Invoices", "billing.list_invoices", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CLIENT}),
     ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     ("Users", "auth.list_users", {Role.ADMIN}),

@@ -1,7 +1,10 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
-from tracker.access import public, signed_in
+from tracker import clock
+from tracker.access import Role, public, signed_in
+from tracker.dashboard import services
 from tracker.engagements.models import Engagement, EngagementStatus
 from tracker.engagements.services import filtered_engagements
 from tracker.extensions import db
@@ -9,12 +12,30 @@ from tracker.extensions import db
 bp = Blueprint("dashboard", __name__)
 
 
+def panels_for(session: Session, user, today) -> dict:
+    """The panels of one role's home page, each from one service."""
+    if user.role == Role.CLIENT:
+        return {"client": services.client_dashboard(session, user.authority_id, today)}
+    if user.role == Role.FINANCE:
+        return {"finance": services.finance_dashboard(session, today)}
+    out = {}
+    if user.role == Role.CONSULTANT or user.staff_id is not None:
+        out["consultant"] = services.consultant_dashboard(session, user.staff_id, today)
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        out["manager"] = services.manager_dashboard(session, today)
+    return out
+
+
 @signed_in
 @bp.get("/")
 def home():
-    stmt = filtered_engagements(current_user).where(Engagement.status != EngagementStatus.CLOSED).limit(20)
-    engagements = db.session.scalars(stmt).all()
-    return render_template("dashboard/home.html", engagements=engagements)
+    today = clock.today()
+    engagements = []
+    if current_user.role == Role.CONSULTANT:  # their open engagements, below their week
+        stmt = filtered_engagements(current_user).where(Engagement.status != EngagementStatus.CLOSED).limit(20)
+        engagements = db.session.scalars(stmt).all()
+    return render_template("dashboard/home.html", engagements=engagements, today=today,
+                           **panels_for(db.session, current_user, today))
 
 
 @public

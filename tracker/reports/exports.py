@@ -8,6 +8,7 @@ pandas only shapes already-aggregated rows here (never sums a table).
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -74,7 +75,7 @@ def to_xlsx(title: str, columns: list[Column], rows: list[dict], totals: dict | 
 
     df = frame(columns, rows, totals)
     buffer = io.BytesIO()
-    sheet_name = (title[:28] or "Report").replace("/", "-")
+    sheet_name = re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report"  # characters Excel refuses in a sheet name
     header_row = 4 if subtitle else 3
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         df.to_excel(writer, sheet_name=sheet_name, index=False, startrow=header_row - 1)

@@ -1,0 +1,182 @@
+"""The client progress report: what one engagement has delivered against its
+estimate, what it has earned and invoiced, how the self-assessment scores
+moved round by round, how the action plan is going, and what comes next.
+
+Days and £ by activity are one GROUP BY query; engagement totals come from
+tracker.days.figures and tracker.billing.queries; section means from
+tracker.assessments.summary; milestone counts from tracker.plans.services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.assessments import framework
+from tracker.assessments.summary import Figures, section_means_by_round
+from tracker.billing.queries import income_invoiced
+from tracker.database import dsum
+from tracker.days.figures import EngagementFigures, figures_of
+from tracker.days.models import Activity, DayState, SupportDay
+from tracker.engagements.models import Engagement
+from tracker.money import ZERO, line_net
+from tracker.plans.models import Goal
+from tracker.plans.services import PlanCounts, goals_query, plan_counts
+from tracker.staff.models import StaffMember
+
+NEXT_DAYS = 5
+HUNDREDTH = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    activity: Activity
+    days_delivered: Decimal  # delivered + invoiced
+    days_planned: Decimal
+    billable_days: Decimal  # delivered billable days
+    income_delivered: Decimal  # billable delivered days × the engagement's rate
+
+    @property
+    def label(self) -> str:
+        return self.activity.label
+
+
+@dataclass(frozen=True)
+class RoundScores:
+    assessment_id: int
+    label: str
+    assessed_on: date
+    sections: dict[int, Figures]  # section number → figures (mean, n ...)
+
+    def mean(self, section: int) -> Decimal | None:
+        figures = self.sections.get(section)
+        return figures.mean if figures else None
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    worked_on: date
+    staff_name: str
+    activity: Activity
+    days: Decimal
+
+
+@dataclass
+class ProgressReport:
+    engagement: Engagement
+    today: date
+    activities: list[ActivityRow]
+    figures: EngagementFigures
+    income_invoiced: Decimal
+    section_titles: dict[int, str]
+    rounds: list[RoundScores]
+    key_areas: list[str]  # of the latest round
+    milestones: PlanCounts
+    next_days: list[PlannedDay] = field(default_factory=list)
+
+    @property
+    def estimate_low_value(self) -> Decimal:
+        return self.engagement.estimate_low_value
+
+    @property
+    def estimate_high_value(self) -> Decimal:
+        return self.engagement.estimate_high_value
+
+    @property
+    def latest_round(self) -> RoundScores | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @property
+    def milestones_total(self) -> int:
+        """Milestones that count: all but the dropped ones."""
+        return self.milestones.milestones - self.milestones.dropped
+
+    @property
+    def milestones_open(self) -> int:
+        return self.milestones_total - self.milestones.done
+
+    def share_of_high(self, days: Decimal) -> Decimal | None:
+        """days as a percentage of the high estimate (one decimal), None without an estimate."""
+        high = self.figures.estimate_high
+        return None if high <= 0 else (days / high * 100).quantize(Decimal("0.1"))
+
+
+def _days(value) -> Decimal:
+    return Decimal(value or ZERO).quantize(HUNDREDTH)
+
+
+def activity_rows(session: Session, engagement: Engagement) -> list[ActivityRow]:
+    """Days and £ by activity in one aggregate query, in the activities' own order."""
+    done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
+    stmt = (
+        sa.select(
+            SupportDay.activity,
+            dsum(sa.case((done, SupportDay.days), else_=0)),
+            dsum(sa.case((SupportDay.state == DayState.PLANNED, SupportDay.days), else_=0)),
+            dsum(sa.case((sa.and_(done, SupportDay.billable), SupportDay.days), else_=0)),
+        )
+        .where(SupportDay.engagement_id == engagement.id)
+        .group_by(SupportDay.activity)
+    )
+    found = {Activity(activity): (delivered, planned, billable) for activity, delivered, planned, billable in session.execute(stmt)}
+    billed = engagement.is_billable_kind
+    return [
+        ActivityRow(activity, _days(delivered), _days(planned), _days(billable),
+                    line_net(_days(billable), engagement.day_rate) if billed else ZERO)
+        for activity in Activity if activity in found
+        for delivered, planned, billable in [found[activity]]
+    ]
+
+
+def next_planned_days(session: Session, engagement_id: int, today: date, limit: int = NEXT_DAYS) -> list[PlannedDay]:
+    stmt = (
+        sa.select(SupportDay.worked_on, StaffMember.name, SupportDay.activity, SupportDay.days)
+        .join(StaffMember, StaffMember.id == SupportDay.staff_id)
+        .where(SupportDay.engagement_id == engagement_id, SupportDay.state == DayState.PLANNED,
+               SupportDay.worked_on >= today)
+        .order_by(SupportDay.worked_on, StaffMember.name, SupportDay.id)
+        .limit(limit)
+    )
+    return [PlannedDay(on, name, Activity(activity), _days(days)) for on, name, activity, days in session.execute(stmt)]
+
+
+def progress_report(session: Session, engagement: Engagement, today: date) -> ProgressReport:
+    figures = figures_of(session, engagement)
+    if not engagement.is_billable_kind:
+        figures = replace(figures, income_delivered=ZERO)  # shared-service development is not billed
+    by_round = section_means_by_round(session, engagement.id)
+    goals = list(session.scalars(goals_query(engagement.id).options(selectinload(Goal.milestones))))
+    return ProgressReport(
+        engagement=engagement,
+        today=today,
+        activities=activity_rows(session, engagement),
+        figures=figures,
+        income_invoiced=income_invoiced(session, [engagement.id])[engagement.id],
+        section_titles={s.number: s.title for s in framework.current_version(session).sections},
+        rounds=[RoundScores(r.id, r.label, r.assessed_on, sections) for r, sections in by_round],
+        key_areas=list(by_round[-1][0].key_areas or []) if by_round else [],
+        milestones=plan_counts(goals, today),
+        next_days=next_planned_days(session, engagement.id, today),
+    )
+
+
+
+# --- the activity table, for CSV and XLSX ---------------------------------------------
+
+def activity_table(report: ProgressReport):
+    """(columns, rows, totals) of days and £ by activity: what the page's table shows."""
+    from tracker.reports.exports import Column
+
+    columns = [
+        Column("activity", "Activity"), Column("days_delivered", "Days delivered", "days"),
+        Column("days_planned", "Days planned", "days"), Column("income_delivered", "Income delivered (£)", "money"),
+    ]
+    rows = [{"activity": r.label, "days_delivered": r.days_delivered, "days_planned": r.days_planned,
+             "income_delivered": r.income_delivered} for r in report.activities]
+    totals = {"activity": "Total", "days_delivered": report.figures.days_delivered,
+              "days_planned": report.figures.days_planned, "income_delivered": report.figures.income_delivered}
+    return columns, rows, totals

@@ -1,0 +1,63 @@
+"""Pages: the client progress report, its PDF and its CSV/XLSX table.
+
+Registered on the reports blueprint. Lead staff who deliver (admin, manager,
+consultant) see any engagement; a client user sees only their own
+authority's (get_engagement answers 404 for another's).
+"""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from tracker import clock
+from tracker.access import Role, roles
+from tracker.authorities.services import lead_authority
+from tracker.engagements.services import filtered_engagements, get_engagement
+from tracker.extensions import db
+from tracker.reports import exports, progress
+from tracker.reports.progress_chart import section_chart_svg
+from tracker.reports.progress_pdf import filename, render_pdf
+from tracker.reports.routes import bp, download, export_format
+
+READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.CLIENT)
+
+
+def _report(engagement_id: int) -> progress.ProgressReport:
+    engagement = get_engagement(db.session, current_user, engagement_id)
+    return progress.progress_report(db.session, engagement, clock.today())
+
+
+def _chart(report: progress.ProgressReport):
+    return section_chart_svg(report.rounds, report.section_titles)
+
+
+@roles(*READERS)
+@bp.get("/progress")
+def progress_index():
+    """Which engagement's report: a client user's own authority's; every one for lead staff."""
+    stmt = filtered_engagements(current_user).limit(200)
+    return render_template("reports/progress_index.html", engagements=db.session.scalars(stmt).all())
+
+
+@roles(*READERS)
+@bp.get("/progress/<int:engagement_id>")
+def progress_report(engagement_id: int):
+    report = _report(engagement_id)
+    if request.args.get("format"):
+        fmt = export_format(request.args.get("format"))
+        columns, rows, totals = progress.activity_table(report)
+        title = f"Progress: {report.engagement.client.name} — {report.engagement.title}"
+        content, mimetype, ext = exports.export(fmt, title, columns, rows, totals,
+                                                subtitle=f"Support by activity as at {report.today:%-d %B %Y}")
+        return download(content, mimetype, filename(report, ext))
+    return render_template("reports/progress.html", report=report, chart=_chart(report), lead=lead_authority(db.session))
+
+
+@roles(*READERS)
+@bp.get("/progress/<int:engagement_id>.pdf")
+def progress_pdf(engagement_id: int):
+    report = _report(engagement_id)
+    body = render_pdf(report, _chart(report), lead_authority(db.session))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename(report)}"'})

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
     ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
+    ("Income", "reports.income_report", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     # Client users get the same list, confined to their own authority's issued documents.
     ("Invoices", "billing.list_invoices", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CLIENT}),
     ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),

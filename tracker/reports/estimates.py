@@ -94,6 +94,6 @@ def estimate_bands(session: Session, start: date, end: date, client_id: int | No
         .order_by(Authority.name, Engagement.start_date, Engagement.id)
     )
     two = Decimal("0.01")
-    return [EstimateBand(i, title, client, EngagementStatus(status).label, rate, low, high,
+    return [EstimateBand(i, title, client, EngagementStatus(status).value, rate, low, high,
                          Decimal(delivered).quantize(two), Decimal(planned).quantize(two))
             for i, title, client, status, rate, low, high, delivered, planned in session.execute(stmt)]

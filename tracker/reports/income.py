@@ -237,11 +237,9 @@ def _labels(session: Session, by: str, keys) -> dict[str, str]:
 
 
 def _period_months(start: date, end: date) -> list[str]:
-    out, current = [], month_start(start)
-    while current <= end:
-        out.append(current.strftime("%Y-%m"))
-        current = add_months(current, 1)
-    return out
+    first = month_start(start)
+    count = (end.year - first.year) * 12 + end.month - first.month + 1
+    return [add_months(first, i).strftime("%Y-%m") for i in range(count)]
 
 
 def _chart(session: Session, atoms: pd.DataFrame, start: date, end: date):

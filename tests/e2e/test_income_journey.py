@@ -2,6 +2,7 @@
 by client, sees the chart and the totals and downloads the Excel file; the
 page works on a phone-sized screen too."""
 
+import io
 import re
 
 from openpyxl import load_workbook
@@ -34,7 +35,8 @@ def test_finance_reads_income_by_client_and_downloads_it(page, live_server, demo
         page.get_by_role("link", name="Excel").click()
     download = download_info.value
     assert download.suggested_filename == "income-2026-04-01-2026-11-23-by-client.xlsx"
-    sheet = load_workbook(download.path()).active
+    with open(download.path(), "rb") as file:
+        sheet = load_workbook(io.BytesIO(file.read())).active
     assert sheet.cell(row=sheet.max_row, column=1).value == "Total"
 
     page.get_by_label("To", exact=True).fill("2026-03-01")

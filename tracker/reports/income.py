@@ -154,6 +154,13 @@ def _single_engagement():
     )
 
 
+def _grouped(key, amount) -> sa.Select:
+    """SELECT key, amount ... GROUP BY key; with no key, one total under key ''."""
+    if key is None:
+        return sa.select(sa.null(), amount)
+    return sa.select(key.label("key"), amount).group_by(key)
+
+
 def _as_dict(session: Session, stmt) -> dict[str, object]:
     return {SEVERAL if key is None else str(getattr(key, "value", key)): amount
             for key, amount in session.execute(stmt)}
@@ -178,13 +185,9 @@ def paid(session: Session, start: date, end: date, by: str | None, client_id: in
     """Payments received in the period; by None: one total under key ''."""
     single = _single_engagement()
     key = {"month": month_key(session, Payment.paid_on), "client": Invoice.client_id,
-           "engagement": single.c.engagement_id}.get(by, sa.literal(SEVERAL))
-    stmt = (
-        sa.select(key.label("key"), dsum(Payment.amount))
-        .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(Payment.paid_on >= start, Payment.paid_on <= end)
-        .group_by(key)
-    )
+           "engagement": single.c.engagement_id}.get(by)
+    stmt = _grouped(key, dsum(Payment.amount)).select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
+    stmt = stmt.where(Payment.paid_on >= start, Payment.paid_on <= end)
     if by == "engagement":
         stmt = stmt.outerjoin(single, single.c.invoice_id == Invoice.id)
     if client_id:
@@ -205,12 +208,8 @@ def outstanding(session: Session, end: date, by: str | None, client_id: int | No
     ).subquery()
     anchor = aliased(Invoice)
     single = _single_engagement()
-    key = {"client": anchor.client_id, "engagement": single.c.engagement_id}.get(by, sa.literal(SEVERAL))
-    stmt = (
-        sa.select(key.label("key"), dsum(moves.c.amount))
-        .join(anchor, anchor.id == moves.c.anchor)
-        .group_by(key)
-    )
+    key = {"client": anchor.client_id, "engagement": single.c.engagement_id}.get(by)
+    stmt = _grouped(key, dsum(moves.c.amount)).select_from(moves).join(anchor, anchor.id == moves.c.anchor)
     if by == "engagement":
         stmt = stmt.outerjoin(single, single.c.invoice_id == anchor.id)
     if client_id:

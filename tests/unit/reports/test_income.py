@@ -175,3 +175,30 @@ def test_bad_options_name_the_field(session, world, start, end, by, field):
     with pytest.raises(ValidationFailed) as raised:
         income_report(session, start, end, by)
     assert field in raised.value.fields
+
+
+def test_agrees_with_the_billing_queries(session, income_world):
+    """WIP is what billing's `uninvoiced` would draft; invoiced by engagement is
+    billing's `income_invoiced` when the period covers every document."""
+    everything = income_report(session, date(2020, 1, 1), date(2027, 12, 31), "engagement")
+    waiting = billing.uninvoiced(session, date(2027, 12, 31))
+    assert everything.totals.wip == sum(w.net for w in waiting) == D("875.00")
+    ids = [income_world.engagement_a.id, income_world.engagement_b.id]
+    by_engagement = {r.key: r.net_invoiced for r in everything.rows}
+    assert {int(k): v for k, v in by_engagement.items()} == billing.income_invoiced(session, ids)
+
+
+def test_an_invoice_covering_two_engagements_gets_its_own_row_by_engagement(session, world):
+    from tests.factories import engagement
+
+    second = engagement(session, world.client_a, "A second package")
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
+    day(session, second, world.staff["s1"], date(2026, 10, 2), "0.5")
+    invoice = issued(session, world.client_a, up_to=date(2026, 10, 31), today=date(2026, 11, 2))
+    billing.record_payment(session, ACTOR, invoice, "300.00", date(2026, 11, 9), "part", TODAY)
+    rows = {r.label: r for r in income_report(session, FY, TODAY, "engagement").rows}
+    several = rows["Invoices covering several engagements"]
+    # gross 1.5 days × £500 × 1.2 = £900; £300 paid
+    assert (several.days, several.net_invoiced, several.net_paid, several.outstanding) == (0, 0, D("300.00"), D("600.00"))
+    assert rows["A second package (Client A Council)"].net_invoiced == D("250.00")
+    assert list(rows)[-1] == "Invoices covering several engagements"

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
     ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
+    ("Income", "reports.income_report", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     # Client users get the same list, confined to their own authority's issued documents.
     ("Progress", "reports.progress_index", {Role.CLIENT}),  # lead staff open it from the engagement page
     ("Invoices", "billing.list_invoices", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CLIENT}),

@@ -70,6 +70,7 @@ LISTS = {
     "/authorities/": ["page", "per_page"],
     "/days/week": ["start", "staff_id"],
     "/reports/capacity": ["month"],
+    "/reports/income": ["start", "end", "by", "format"],
     "/audit/": ["who", "entity", "action", "entity_id", "start", "end", "page"],
 }
 

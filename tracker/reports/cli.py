@@ -10,7 +10,8 @@ from flask.cli import AppGroup
 from tracker import clock
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.reports import exports, reviews
+from tracker.reports import exports, income, reviews
+from tracker.reports.income_tables import income_filename, income_table, income_title
 from tracker.reports.routes import parse_month
 from tracker.reports.tables import capacity_table
 
@@ -46,3 +47,24 @@ def capacity_command(month, fmt, output):
     columns, rows, totals = capacity_table(report)
     content, _mime, _ext = exports.export(fmt, f"Capacity review {first:%B %Y}", columns, rows, totals)
     write(content, fmt, f"capacity-{first:%Y-%m}", output)
+
+
+@reports_cli.command("income")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="YYYY-MM-DD (default: 1 April of this financial year)")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="YYYY-MM-DD (default: today)")
+@click.option("--by", type=click.Choice(list(income.GROUPINGS)), default="month", show_default=True)
+@click.option("--client-id", type=int, default=None, help="Only this client authority.")
+@FORMAT
+@OUTPUT
+def income_command(start, end, by, client_id, fmt, output):
+    """Income delivered, invoiced, paid, outstanding and not yet invoiced."""
+    today = clock.today()
+    start = start.date() if start else income.financial_year_start(today)
+    end = end.date() if end else today
+    try:
+        report = income.income_report(db.session, start, end, by, client_id)
+    except DomainError as error:
+        raise click.ClickException(" ".join(error.fields.values()) or error.message) from None
+    content, _mime, _ext = exports.export(fmt, income_title(report), *income_table(report))
+    write(content, fmt, income_filename(report), output)

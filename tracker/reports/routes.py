@@ -123,3 +123,6 @@ def export_capacity():
 @bp.get("/reviews")
 def review_trend():
     return render_template("reports/reviews.html", rows=reviews.trend(db.session))
+
+
+from tracker.reports import income_routes  # noqa: E402,F401  (registers /reports/income on bp)

@@ -1,0 +1,288 @@
+"""The income report: what the lead authority earned, billed and was paid in a
+period, grouped by month, client, engagement, activity or staff member.
+
+Figures (money is Decimal throughout, sums taken in SQL with ``dsum``):
+
+- **days / £ delivered**: billable support days of support packages in state
+  delivered or invoiced, worked on in the period. £ = days × the engagement's
+  day rate, priced (rounded half-up to the penny) per month, engagement,
+  staff member and activity — the grain every grouping is made of, so every
+  grouping has the same totals and its rows add up to them.
+- **£ invoiced**: net of issued invoice lines less credit-note lines, by the
+  document's issue date within the period, grouped by the line's engagement,
+  staff member, activity and client, and by issue month.
+- **£ paid**: payments received in the period (as received, so VAT included
+  where charged). Payments are made against whole invoices, so they are shown
+  by month (of payment), by client, and by engagement when the invoice covers
+  one engagement (else in a row "Invoices covering several engagements").
+  By activity and by staff member a row shows "—" (None); the totals hold.
+- **outstanding**: at the end of the period, what issued invoices still owe:
+  gross less credit notes issued and payments received up to that date.
+  Grouped like £ paid (by month only the total: a balance belongs to no month).
+- **WIP**: of the days delivered in the period, those no live invoice (draft
+  or issued, uncredited) covers today, priced like £ delivered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from tracker.authorities.models import Authority
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
+from tracker.database import dsum
+from tracker.days.models import ACTIVITY_LABELS, Activity, DayState, SupportDay
+from tracker.engagements.models import Engagement, EngagementKind
+from tracker.errors import ValidationFailed
+from tracker.money import ZERO, line_net
+from tracker.reports.capacity import add_months, month_start
+from tracker.staff.models import StaffMember
+
+GROUPINGS = {"month": "Month", "client": "Client", "engagement": "Engagement", "activity": "Activity",
+             "staff": "Staff member"}
+#: Groupings under which £ paid / outstanding can be attributed to a row.
+PAID_BY = {"month", "client", "engagement"}
+OUTSTANDING_BY = {"client", "engagement"}
+SEVERAL = ""  # the row key for invoices covering several engagements
+SEVERAL_LABEL = "Invoices covering several engagements"
+MAX_MONTHS = 120
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    key: str
+    label: str
+    days: object  # Decimal
+    net_delivered: object
+    net_invoiced: object
+    net_paid: object  # None where payments cannot be attributed to the grouping
+    outstanding: object  # likewise
+    wip: object
+
+
+@dataclass(frozen=True)
+class IncomeReport:
+    start: date
+    end: date
+    by: str
+    client_id: int | None
+    rows: list[IncomeRow]
+    totals: IncomeRow
+    #: £ delivered by month and client: (month, [(client name, £), ...]) for the chart.
+    chart: list[tuple[date, list[tuple[str, object]]]]
+
+    @property
+    def by_label(self) -> str:
+        return GROUPINGS[self.by]
+
+
+def financial_year_start(today: date) -> date:
+    """1 April of the financial year (April–March) that holds today."""
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def check_period(start: date, end: date, by: str) -> None:
+    fields = {}
+    if end < start:
+        fields["end"] = "The end date must not be before the start date."
+    elif (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        fields["end"] = "The period can be at most ten years."
+    if by not in GROUPINGS:
+        fields["by"] = "Group by one of: " + ", ".join(GROUPINGS) + "."
+    if fields:
+        raise ValidationFailed("The report's options are not valid.", fields)
+
+
+def month_key(session: Session, column):
+    """'YYYY-MM' of a date column, in SQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.strftime("%Y-%m", column)
+    return sa.func.to_char(column, "YYYY-MM")
+
+
+def _month(key: str) -> date:
+    year, month = str(key)[:7].split("-")
+    return date(int(year), int(month), 1)
+
+
+# --- delivered and WIP: one GROUP BY at the pricing grain ----------------------------
+
+def delivered_atoms(session: Session, start: date, end: date, client_id: int | None = None) -> pd.DataFrame:
+    """Days delivered and not yet on a live invoice, summed in SQL per month,
+    client, engagement, staff member and activity, then priced (£ columns)."""
+    claimed = sa.exists(sa.select(InvoiceDayClaim.support_day_id)
+                        .where(InvoiceDayClaim.support_day_id == SupportDay.id))
+    waiting = sa.and_(SupportDay.state == DayState.DELIVERED, ~claimed)
+    month = month_key(session, SupportDay.worked_on)
+    stmt = (
+        sa.select(month.label("month"), Engagement.client_id, SupportDay.engagement_id, SupportDay.staff_id,
+                  SupportDay.activity, Engagement.day_rate, dsum(SupportDay.days).label("days"),
+                  dsum(sa.case((waiting, SupportDay.days), else_=0)).label("wip_days"))
+        .join(Engagement, Engagement.id == SupportDay.engagement_id)
+        .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
+               Engagement.kind == EngagementKind.SUPPORT_PACKAGE,
+               SupportDay.worked_on >= start, SupportDay.worked_on <= end)
+        .group_by(month, Engagement.client_id, SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
+                  Engagement.day_rate)
+    )
+    if client_id:
+        stmt = stmt.where(Engagement.client_id == client_id)
+    records = [{
+        "month": str(r.month), "client": str(r.client_id), "engagement": str(r.engagement_id),
+        "staff": str(r.staff_id), "activity": Activity(r.activity).value, "days": r.days,
+        "net": line_net(r.days, r.day_rate), "wip": line_net(r.wip_days, r.day_rate),
+    } for r in session.execute(stmt)]
+    columns = ["month", "client", "engagement", "staff", "activity", "days", "net", "wip"]
+    return pd.DataFrame.from_records(records, columns=columns).astype(
+        {"days": object, "net": object, "wip": object})
+
+
+# --- invoiced, paid, outstanding ----------------------------------------------------
+
+def _single_engagement():
+    """Per invoice: its engagement when all its lines are on one, else NULL."""
+    return (
+        sa.select(InvoiceLine.invoice_id.label("invoice_id"),
+                  sa.case((sa.func.count(sa.distinct(InvoiceLine.engagement_id)) == 1,
+                           sa.func.min(InvoiceLine.engagement_id)), else_=None).label("engagement_id"))
+        .group_by(InvoiceLine.invoice_id)
+        .subquery()
+    )
+
+
+def _grouped(key, amount) -> sa.Select:
+    """SELECT key, amount ... GROUP BY key; with no key, one total under key ''."""
+    if key is None:
+        return sa.select(sa.null(), amount)
+    return sa.select(key.label("key"), amount).group_by(key)
+
+
+def _as_dict(session: Session, stmt) -> dict[str, object]:
+    return {SEVERAL if key is None else str(getattr(key, "value", key)): amount
+            for key, amount in session.execute(stmt)}
+
+
+def invoiced(session: Session, start: date, end: date, by: str, client_id: int | None = None) -> dict[str, object]:
+    key = {"month": month_key(session, Invoice.issued_on), "client": Invoice.client_id,
+           "engagement": InvoiceLine.engagement_id, "activity": InvoiceLine.activity,
+           "staff": InvoiceLine.staff_id}[by]
+    stmt = (
+        sa.select(key.label("key"), dsum(InvoiceLine.net))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(Invoice.status != InvoiceStatus.DRAFT, Invoice.issued_on >= start, Invoice.issued_on <= end)
+        .group_by(key)
+    )
+    if client_id:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    return _as_dict(session, stmt)
+
+
+def paid(session: Session, start: date, end: date, by: str | None, client_id: int | None = None) -> dict[str, object]:
+    """Payments received in the period; by None: one total under key ''."""
+    single = _single_engagement()
+    key = {"month": month_key(session, Payment.paid_on), "client": Invoice.client_id,
+           "engagement": single.c.engagement_id}.get(by)
+    stmt = _grouped(key, dsum(Payment.amount)).select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
+    stmt = stmt.where(Payment.paid_on >= start, Payment.paid_on <= end)
+    if by == "engagement":
+        stmt = stmt.outerjoin(single, single.c.invoice_id == Invoice.id)
+    if client_id:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    return _as_dict(session, stmt)
+
+
+def outstanding(session: Session, end: date, by: str | None, client_id: int | None = None) -> dict[str, object]:
+    """What issued invoices still owe at the end of `end`: gross, less credit
+    notes issued and payments received by then. By None: one total under ''."""
+    live = Invoice.status != InvoiceStatus.DRAFT
+    moves = sa.union_all(
+        sa.select(Invoice.id.label("anchor"), Invoice.gross.label("amount"))
+        .where(Invoice.kind == InvoiceKind.INVOICE, live, Invoice.issued_on <= end),
+        sa.select(Invoice.credits_id, Invoice.gross)  # negative on a credit note
+        .where(Invoice.kind == InvoiceKind.CREDIT_NOTE, live, Invoice.issued_on <= end),
+        sa.select(Payment.invoice_id, -Payment.amount).where(Payment.paid_on <= end),
+    ).subquery()
+    anchor = aliased(Invoice)
+    single = _single_engagement()
+    key = {"client": anchor.client_id, "engagement": single.c.engagement_id}.get(by)
+    stmt = _grouped(key, dsum(moves.c.amount)).select_from(moves).join(anchor, anchor.id == moves.c.anchor)
+    if by == "engagement":
+        stmt = stmt.outerjoin(single, single.c.invoice_id == anchor.id)
+    if client_id:
+        stmt = stmt.where(anchor.client_id == client_id)
+    return {k: v for k, v in _as_dict(session, stmt).items() if v != 0 or by is None}
+
+
+# --- the report ---------------------------------------------------------------------
+
+def _labels(session: Session, by: str, keys) -> dict[str, str]:
+    ids = [int(k) for k in keys if k and k.isdigit()]
+    if by == "month":
+        return {k: _month(k).strftime("%B %Y") for k in keys}
+    if by == "activity":
+        return {k: ACTIVITY_LABELS[Activity(k)] for k in keys if k}
+    if by == "client":
+        stmt = sa.select(Authority.id, Authority.name).where(Authority.id.in_(ids))
+    elif by == "staff":
+        stmt = sa.select(StaffMember.id, StaffMember.name).where(StaffMember.id.in_(ids))
+    else:
+        stmt = (sa.select(Engagement.id, Engagement.title + " (" + Authority.name + ")")
+                .join(Authority, Authority.id == Engagement.client_id).where(Engagement.id.in_(ids)))
+    return {str(i): label for i, label in session.execute(stmt)} if ids else {}
+
+
+def _period_months(start: date, end: date) -> list[str]:
+    first = month_start(start)
+    count = (end.year - first.year) * 12 + end.month - first.month + 1
+    return [add_months(first, i).strftime("%Y-%m") for i in range(count)]
+
+
+def _chart(session: Session, atoms: pd.DataFrame, start: date, end: date):
+    months = _period_months(start, end)
+    if atoms.empty:
+        return [(_month(m), []) for m in months]
+    names = _labels(session, "client", set(atoms["client"]))
+    grid = atoms.groupby(["month", "client"])["net"].sum().unstack(fill_value=ZERO)
+    clients = sorted(grid.columns, key=lambda c: names.get(c, c))
+    grid = grid.reindex(index=months, columns=clients, fill_value=ZERO)
+    return [(_month(m), [(names.get(c, c), grid.at[m, c]) for c in clients]) for m in months]
+
+
+def income_report(session: Session, start: date, end: date, by: str = "month",
+                  client_id: int | None = None) -> IncomeReport:
+    check_period(start, end, by)
+    atoms = delivered_atoms(session, start, end, client_id)
+    delivered = atoms.groupby(by)[["days", "net", "wip"]].sum() if not atoms.empty else None
+    billed = invoiced(session, start, end, by, client_id)
+    received = paid(session, start, end, by if by in PAID_BY else None, client_id)
+    owed = outstanding(session, end, by if by in OUTSTANDING_BY else None, client_id)
+    keys = set(billed) | (set(delivered.index) if delivered is not None else set())
+    keys |= set(received) if by in PAID_BY else set()
+    keys |= set(owed) if by in OUTSTANDING_BY else set()
+    if by == "month":
+        keys = _period_months(start, end) + sorted(keys - set(_period_months(start, end)))
+    labels = _labels(session, by, keys)
+    labels[SEVERAL] = SEVERAL_LABEL
+    rows = []
+    for key in keys:
+        has = delivered is not None and key in delivered.index
+        rows.append(IncomeRow(
+            key=key, label=labels.get(key, key), days=delivered.at[key, "days"] if has else ZERO,
+            net_delivered=delivered.at[key, "net"] if has else ZERO, net_invoiced=billed.get(key, ZERO),
+            net_paid=received.get(key, ZERO) if by in PAID_BY else None,
+            outstanding=owed.get(key, ZERO) if by in OUTSTANDING_BY else None,
+            wip=delivered.at[key, "wip"] if has else ZERO,
+        ))
+    if by != "month":
+        rows.sort(key=lambda r: (r.key == SEVERAL, r.label.casefold(), r.key))
+    totals = IncomeRow(
+        key="total", label="Total", days=sum((r.days for r in rows), ZERO),
+        net_delivered=sum((r.net_delivered for r in rows), ZERO), net_invoiced=sum(billed.values(), ZERO),
+        net_paid=sum(received.values(), ZERO), outstanding=sum(owed.values(), ZERO),
+        wip=sum((r.wip for r in rows), ZERO),
+    )
+    return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, atoms, start, end))

@@ -1,0 +1,54 @@
+"""The income report page: a GET form, a chart, the table and its downloads."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from tracker import clock
+from tracker.access import Role, roles
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.reports import exports, income
+from tracker.reports.estimates import estimate_bands
+from tracker.reports.income_chart import build_chart
+from tracker.reports.income_forms import IncomeForm
+from tracker.reports.income_tables import income_filename, income_table, income_title
+from tracker.reports.routes import bp, download, export_format
+from tracker.web import apply_errors
+
+INCOME_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
+
+
+def _defaults(form: IncomeForm) -> None:
+    """Empty dates mean this financial year to date."""
+    today = clock.today()
+    for name, value in (("start", income.financial_year_start(today)), ("end", today)):
+        field = getattr(form, name)
+        if field.data is None and not field.errors:
+            field.data, field.raw_data = value, None
+    if not form.by.data:
+        form.by.data = "month"
+
+
+@roles(*INCOME_ROLES)
+@bp.get("/income")
+def income_report():
+    form = IncomeForm(request.args)
+    report = None
+    if form.validate():
+        _defaults(form)
+        try:
+            report = income.income_report(db.session, form.start.data, form.end.data, form.by.data)
+        except DomainError as error:
+            apply_errors(form, error)
+    else:
+        _defaults(form)
+    if report is not None and request.args.get("format"):
+        fmt = export_format(request.args.get("format"))
+        columns, rows, totals = income_table(report)
+        content, mimetype, ext = exports.export(fmt, income_title(report), columns, rows, totals)
+        return download(content, mimetype, f"{income_filename(report)}.{ext}")
+    bands = estimate_bands(db.session, report.start, report.end) if report else []
+    chart = build_chart(report.chart) if report else None
+    return render_template("reports/income.html", form=form, report=report, bands=bands, chart=chart,
+                           groupings=income.GROUPINGS), (200 if report else 422)

@@ -1,0 +1,31 @@
+"""The income report as a table (columns, rows, totals) for exports, the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from tracker.reports.exports import Column
+from tracker.reports.income import IncomeReport
+
+
+def income_table(report: IncomeReport) -> tuple[list[Column], list[dict], dict]:
+    """£ paid and outstanding are blank where they cannot be attributed to a row."""
+    columns = [
+        Column("label", report.by_label),
+        Column("days", "Days delivered", "days"),
+        Column("net_delivered", "£ delivered (net)", "money"),
+        Column("net_invoiced", "£ invoiced (net of credits)", "money"),
+        Column("net_paid", "£ paid", "money"),
+        Column("outstanding", "£ outstanding at end", "money"),
+        Column("wip", "£ work in progress", "money"),
+    ]
+    rows = [asdict(r) for r in report.rows]
+    return columns, rows, asdict(report.totals)
+
+
+def income_title(report: IncomeReport) -> str:
+    return f"Income {report.start:%-d %b %Y} to {report.end:%-d %b %Y} by {report.by_label.lower()}"
+
+
+def income_filename(report: IncomeReport) -> str:
+    return f"income-{report.start.isoformat()}-{report.end.isoformat()}-by-{report.by}"

@@ -5,9 +5,9 @@ Figures (money is Decimal throughout, sums taken in SQL with ``dsum``):
 
 - **days / £ delivered**: billable support days of support packages in state
   delivered or invoiced, worked on in the period. £ = days × the engagement's
-  day rate, priced (rounded half-up to the penny) per month, engagement,
-  staff member and activity — the grain every grouping is made of, so every
-  grouping has the same totals and its rows add up to them.
+  day rate, priced per support day (rounded half-up to the penny, in integer
+  SQL) and summed in the database, so every grouping has the same totals and
+  its rows add up to them.
 - **£ invoiced**: net of issued invoice lines less credit-note lines, by the
   document's issue date within the period, grouped by the line's engagement,
   staff member, activity and client, and by issue month.
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 import sqlalchemy as sa
@@ -38,7 +39,7 @@ from tracker.database import dsum
 from tracker.days.models import ACTIVITY_LABELS, Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import ValidationFailed
-from tracker.money import ZERO, line_net
+from tracker.money import ZERO
 from tracker.reports.capacity import add_months, month_start
 from tracker.staff.models import StaffMember
 
@@ -109,35 +110,56 @@ def _month(key: str) -> date:
     return date(int(year), int(month), 1)
 
 
-# --- delivered and WIP: one GROUP BY at the pricing grain ----------------------------
+# --- delivered and WIP: priced per day and summed in SQL -----------------------------
 
-def delivered_atoms(session: Session, start: date, end: date, client_id: int | None = None) -> pd.DataFrame:
-    """Days delivered and not yet on a live invoice, summed in SQL per month,
-    client, engagement, staff member and activity, then priced (£ columns)."""
+def day_pennies():
+    """One support day's price in whole pennies, half-up, in integer SQL (exact on
+    SQLite and PostgreSQL): quarter-days × rate in pennies, divided by 4."""
+    quarters = sa.cast(sa.func.round(SupportDay.days * 4), sa.Integer)
+    rate = sa.cast(sa.func.round(Engagement.day_rate * 100), sa.Integer)
+    return (quarters * rate + 2) // 4
+
+
+def _pounds(pennies) -> Decimal:
+    return (Decimal(int(pennies or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def _key_columns(session: Session) -> dict:
+    return {"month": month_key(session, SupportDay.worked_on), "client": Engagement.client_id,
+            "engagement": SupportDay.engagement_id, "staff": SupportDay.staff_id, "activity": SupportDay.activity}
+
+
+def delivered(session: Session, start: date, end: date, keys: list[str], client_id: int | None = None) -> pd.DataFrame:
+    """Days and £ delivered, and £ not yet on a live invoice (WIP), in one
+    GROUP BY over the given keys (month, client, engagement, staff, activity)."""
     claimed = sa.exists(sa.select(InvoiceDayClaim.support_day_id)
                         .where(InvoiceDayClaim.support_day_id == SupportDay.id))
     waiting = sa.and_(SupportDay.state == DayState.DELIVERED, ~claimed)
-    month = month_key(session, SupportDay.worked_on)
+    price = day_pennies()
+    columns = _key_columns(session)
     stmt = (
-        sa.select(month.label("month"), Engagement.client_id, SupportDay.engagement_id, SupportDay.staff_id,
-                  SupportDay.activity, Engagement.day_rate, dsum(SupportDay.days).label("days"),
-                  dsum(sa.case((waiting, SupportDay.days), else_=0)).label("wip_days"))
+        sa.select(*(columns[k].label(k) for k in keys), dsum(SupportDay.days).label("days"),
+                  sa.func.coalesce(sa.func.sum(price), 0).label("net"),
+                  sa.func.coalesce(sa.func.sum(sa.case((waiting, price), else_=0)), 0).label("wip"))
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
                Engagement.kind == EngagementKind.SUPPORT_PACKAGE,
                SupportDay.worked_on >= start, SupportDay.worked_on <= end)
-        .group_by(month, Engagement.client_id, SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
-                  Engagement.day_rate)
+        .group_by(*(columns[k] for k in keys))
     )
     if client_id:
         stmt = stmt.where(Engagement.client_id == client_id)
-    records = [{
-        "month": str(r.month), "client": str(r.client_id), "engagement": str(r.engagement_id),
-        "staff": str(r.staff_id), "activity": Activity(r.activity).value, "days": r.days,
-        "net": line_net(r.days, r.day_rate), "wip": line_net(r.wip_days, r.day_rate),
-    } for r in session.execute(stmt)]
-    columns = ["month", "client", "engagement", "staff", "activity", "days", "net", "wip"]
-    return pd.DataFrame.from_records(records, columns=columns).astype(
+
+    def key(name, value):
+        if name == "activity":
+            return Activity(value).value
+        return str(value)
+
+    records = [
+        {**{k: key(k, r._mapping[k]) for k in keys}, "days": r.days, "net": _pounds(r.net), "wip": _pounds(r.wip)}
+        for r in session.execute(stmt)
+    ]
+    return pd.DataFrame.from_records(records, columns=[*keys, "days", "net", "wip"]).astype(
         {"days": object, "net": object, "wip": object})
 
 
@@ -241,12 +263,12 @@ def _period_months(start: date, end: date) -> list[str]:
     return [add_months(first, i).strftime("%Y-%m") for i in range(count)]
 
 
-def _chart(session: Session, atoms: pd.DataFrame, start: date, end: date):
+def _chart(session: Session, by_month_client: pd.DataFrame, start: date, end: date):
     months = _period_months(start, end)
-    if atoms.empty:
+    if by_month_client.empty:
         return [(_month(m), []) for m in months]
-    names = _labels(session, "client", set(atoms["client"]))
-    grid = atoms.groupby(["month", "client"])["net"].sum().unstack(fill_value=ZERO)
+    names = _labels(session, "client", set(by_month_client["client"]))
+    grid = by_month_client.set_index(["month", "client"])["net"].unstack(fill_value=ZERO)
     clients = sorted(grid.columns, key=lambda c: names.get(c, c))
     grid = grid.reindex(index=months, columns=clients, fill_value=ZERO)
     return [(_month(m), [(names.get(c, c), grid.at[m, c]) for c in clients]) for m in months]
@@ -255,12 +277,15 @@ def _chart(session: Session, atoms: pd.DataFrame, start: date, end: date):
 def income_report(session: Session, start: date, end: date, by: str = "month",
                   client_id: int | None = None) -> IncomeReport:
     check_period(start, end, by)
-    atoms = delivered_atoms(session, start, end, client_id)
-    delivered = atoms.groupby(by)[["days", "net", "wip"]].sum() if not atoms.empty else None
+    # One scan for the chart's month × client grid; a second only when the table is grouped otherwise.
+    grid = delivered(session, start, end, ["month", "client"], client_id)
+    table = grid.groupby(by)[["days", "net", "wip"]].sum() if by in ("month", "client") else (
+        delivered(session, start, end, [by], client_id).set_index(by))
+    delivered_by = None if table.empty else table
     billed = invoiced(session, start, end, by, client_id)
     received = paid(session, start, end, by if by in PAID_BY else None, client_id)
     owed = outstanding(session, end, by if by in OUTSTANDING_BY else None, client_id)
-    keys = set(billed) | (set(delivered.index) if delivered is not None else set())
+    keys = set(billed) | (set(delivered_by.index) if delivered_by is not None else set())
     keys |= set(received) if by in PAID_BY else set()
     keys |= set(owed) if by in OUTSTANDING_BY else set()
     if by == "month":
@@ -269,13 +294,13 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
     labels[SEVERAL] = SEVERAL_LABEL
     rows = []
     for key in keys:
-        has = delivered is not None and key in delivered.index
+        has = delivered_by is not None and key in delivered_by.index
         rows.append(IncomeRow(
-            key=key, label=labels.get(key, key), days=delivered.at[key, "days"] if has else ZERO,
-            net_delivered=delivered.at[key, "net"] if has else ZERO, net_invoiced=billed.get(key, ZERO),
+            key=key, label=labels.get(key, key), days=delivered_by.at[key, "days"] if has else ZERO,
+            net_delivered=delivered_by.at[key, "net"] if has else ZERO, net_invoiced=billed.get(key, ZERO),
             net_paid=received.get(key, ZERO) if by in PAID_BY else None,
             outstanding=owed.get(key, ZERO) if by in OUTSTANDING_BY else None,
-            wip=delivered.at[key, "wip"] if has else ZERO,
+            wip=delivered_by.at[key, "wip"] if has else ZERO,
         ))
     if by != "month":
         rows.sort(key=lambda r: (r.key == SEVERAL, r.label.casefold(), r.key))
@@ -285,4 +310,4 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
         net_paid=sum(received.values(), ZERO), outstanding=sum(owed.values(), ZERO),
         wip=sum((r.wip for r in rows), ZERO),
     )
-    return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, atoms, start, end))
+    return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, grid, start, end))

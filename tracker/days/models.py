@@ -62,6 +62,10 @@ class SupportDay(Base):
         # Engagement pages, invoicing and reports read by engagement, state and date.
         sa.Index("ix_support_days_engagement_id_state_worked_on", "engagement_id", "state", "worked_on"),
         sa.Index("ix_support_days_worked_on", "worked_on"),
+        # An engagement's day list, newest first, paged by a deferred join (migration 0007).
+        sa.Index("ix_support_days_engagement_id_worked_on_id", "engagement_id", "worked_on", "id"),
+        # Sums by month × engagement/client over a date range, from the index alone (0007).
+        sa.Index("ix_support_days_worked_on_engagement_id", "worked_on", "engagement_id", "state", "billable", "days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,6 +53,11 @@ class Generated:
     staff_ids: list[int] = field(default_factory=list)
     engagements: list[dict] = field(default_factory=list)  # id, client_id, kind, status, start, end, rate, vat
     day_count: int = 0
+    invoice_count: int = 0
+    credit_note_count: int = 0
+    payment_count: int = 0
+    assessment_count: int = 0
+    goal_count: int = 0
 
 
 Progress = Callable[[str, int], None]
@@ -214,3 +219,7 @@ def generate(engine: sa.Engine, plan: Plan, progress: Progress) -> Generated:
         for _name, fn in STEPS:
             fn(conn, plan, out, rng, progress)
     return out
+
+
+# Later steps (after the days exist): invoicing, then assessments and plans.
+from tracker.demo import synthetic_billing, synthetic_sap  # noqa: E402, F401

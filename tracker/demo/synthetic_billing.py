@@ -4,9 +4,9 @@ invoices, payments and credit notes over the days the earlier steps made.
 Every row is inserted in its final state (PostgreSQL's triggers forbid
 changing issued documents), through bulk Core inserts:
 
-- one invoice per engagement per calendar quarter of delivered billable days,
-  issued a few days after the quarter ends (the current quarter stays
-  uninvoiced); lines grouped by staff member and activity, the engagement's
+- one invoice per engagement per calendar quarter (a month for one engagement
+  in ten) of delivered billable days, issued a few days after the period ends
+  (the current period stays uninvoiced); lines grouped by staff member and activity, the engagement's
   rate frozen on the line, net = days × rate half-up to the penny, VAT at the
   engagement's rate (or outside the scope), totals the sums of the lines;
 - every invoiced day linked (``invoice_line_days``) and claimed
@@ -53,12 +53,15 @@ from tracker.staff.models import StaffMember
 
 TERMS = 30
 CREDIT_SHARE = 0.03
+MONTHLY_SHARE = 0.1
+LINK_SQL = "INSERT INTO invoice_line_days (line_id, support_day_id, worked_on, days) VALUES (?, ?, ?, ?)"
 REMITTANCE = ("Pay by BACS to Lead Synthetic Borough Council, Income Account.\n"
               "Sort code 00-00-00 · Account 00000000 (synthetic details). Quote the invoice number.")
 
 
-def _quarter_end(on: date) -> date:
-    month = ((on.month - 1) // 3 + 1) * 3
+def _period_end(on: date, months: int) -> date:
+    """The last day of the monthly (1) or quarterly (3) billing period holding ``on``."""
+    month = ((on.month - 1) // months + 1) * months
     first_next = date(on.year + (month == 12), month % 12 + 1, 1)
     return first_next - timedelta(days=1)
 
@@ -112,15 +115,16 @@ def _lines(engagement: dict, rows, titles: dict, staff_names: dict) -> list[dict
     for row in rows:
         groups[(row[1], row[2])].append(row)
     lines = []
+    title, po = titles[engagement["id"]]
     for (staff_id, activity), days in sorted(groups.items(), key=lambda kv: (staff_names[kv[0][0]], kv[0][1].value)):
-        total_days = sum((d[4] for d in days), ZERO)
+        total_days = Decimal(sum(int(d[4] * 4) for d in days)) / 4  # quarter days: exact in integers
         figures = price_line(total_days, engagement["rate"], engagement["vat"])
-        title, po = titles[engagement["id"]]
+        worked = [d[3] for d in days]
         lines.append({
             "engagement_id": engagement["id"], "staff_id": staff_id, "activity": activity,
             "description": f"{activity.label} — {staff_names[staff_id]}"[:400], "engagement_title": title,
             "staff_name": staff_names[staff_id], "purchase_order": po[:60],
-            "first_day": min(d[3] for d in days), "last_day": max(d[3] for d in days),
+            "first_day": min(worked), "last_day": max(worked),
             "days": total_days, "rate": engagement["rate"], "net": figures.net, "vat_rate": engagement["vat"],
             "vat_note": "" if engagement["vat"] is not None else "Outside the scope of VAT (s.33 body)",
             "vat": figures.vat, "gross": figures.gross, "credits_line_id": None,
@@ -142,15 +146,22 @@ def invoices(conn: Connection, plan: Plan, out: Generated, rng: random.Random, p
         Authority.finance_email))}
     lead = parties[out.lead_id]
 
-    # Delivered billable days, grouped by engagement and quarter; the quarter is
-    # invoiced a few days after it ends, if that is not after today.
+    # Delivered billable days, grouped by engagement and billing period (a
+    # quarter; a month for one engagement in ten): a period is invoiced a few
+    # days after it ends, if that is not after today.
+    monthly = {e["id"] for e in out.engagements if rng.random() < MONTHLY_SHARE}
+    ends: dict[tuple[date, bool], date] = {}
     stmt = (sa.select(SupportDay.id, SupportDay.staff_id, SupportDay.activity, SupportDay.worked_on, SupportDay.days,
                       SupportDay.engagement_id)
             .where(SupportDay.state == DayState.DELIVERED, SupportDay.billable.is_(True))
             .order_by(SupportDay.engagement_id, SupportDay.worked_on, SupportDay.id))
     quarters: dict[tuple[int, date], list] = defaultdict(list)
-    for row in conn.execute(stmt).tuples():
-        quarters[(row[5], _quarter_end(row[3]))].append(row)
+    for row in conn.execute(stmt).all():  # fetchall: far cheaper than row by row
+        key = (row[3], row[5] in monthly)
+        end = ends.get(key)
+        if end is None:
+            end = ends[key] = _period_end(row[3], 1 if key[1] else 3)
+        quarters[(row[5], end)].append(row)
     docs: list[_Doc] = []
     for (engagement_id, up_to), rows in quarters.items():
         issued_on = up_to + timedelta(days=rng.randint(3, 20))
@@ -243,10 +254,11 @@ def invoices(conn: Connection, plan: Plan, out: Generated, rng: random.Random, p
         }
 
     for group in (docs, notes):  # credit notes reference invoices (and their lines) inserted first
-        ids = conn.execute(sa.insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
-                           [header(d) for d in group]).scalars().all()
-        for doc, id_ in zip(group, ids, strict=True):
-            doc.id = id_
+        conn.execute(sa.insert(Invoice), [header(d) for d in group])
+        numbers = dict(conn.execute(sa.select(Invoice.number, Invoice.id).where(Invoice.kind == group[0].kind)).all()) \
+            if group else {}
+        for doc in group:
+            doc.id = numbers[doc.number]
         progress("invoices", len(group))
         _insert_lines(conn, group, progress)
 
@@ -276,26 +288,38 @@ def invoices(conn: Connection, plan: Plan, out: Generated, rng: random.Random, p
 
 
 def _insert_lines(conn: Connection, docs: list[_Doc], progress: Progress) -> None:
-    rows, keep = [], []
+    """The documents' lines (ids read back by invoice and position, no RETURNING
+    row by row), then the days each covers, as plain DB-API rows."""
+    if not docs:
+        return
+    public = [c.key for c in InvoiceLine.__table__.columns if c.key not in ("id", "invoice_id", "position")]
+    rows = []
     for doc in docs:
         for position, line in enumerate(doc.lines, start=1):
             credits = line.get("_credits")
-            rows.append({k: v for k, v in line.items() if not k.startswith("_")}
-                        | {"invoice_id": doc.id, "position": position,
-                           "credits_line_id": credits["_id"] if credits else None})
-            keep.append(line)
-    links: list[dict] = []
+            row = {k: line[k] for k in public} | {"invoice_id": doc.id, "position": position}
+            row["credits_line_id"] = credits["_id"] if credits else None
+            rows.append(row)
     for start in range(0, len(rows), CHUNK):
-        ids = conn.execute(sa.insert(InvoiceLine).returning(InvoiceLine.id, sort_by_parameter_order=True),
-                           rows[start:start + CHUNK]).scalars().all()
-        for line, id_ in zip(keep[start:start + CHUNK], ids, strict=True):
-            line["_id"] = id_
-            links += [{"line_id": id_, "support_day_id": day_id, "worked_on": on, "days": amount}
-                      for day_id, on, amount in line["_days"]]
+        conn.execute(sa.insert(InvoiceLine), rows[start:start + CHUNK])
+    first, last = min(d.id for d in docs), max(d.id for d in docs)
+    ids = {(invoice_id, position): id_ for id_, invoice_id, position in conn.execute(
+        sa.select(InvoiceLine.id, InvoiceLine.invoice_id, InvoiceLine.position)
+        .where(InvoiceLine.invoice_id.between(first, last))).all()}
+    sqlite = conn.dialect.name == "sqlite"
+    sql = LINK_SQL if sqlite else LINK_SQL.replace("?", "%s")
+    links: list[tuple] = []
+    for doc in docs:
+        for position, line in enumerate(doc.lines, start=1):
+            line["_id"] = line_id = ids[(doc.id, position)]
+            if sqlite:  # as SQLAlchemy stores them there: ISO dates, numbers
+                links += [(line_id, day_id, on.isoformat(), float(amount)) for day_id, on, amount in line["_days"]]
+            else:
+                links += [(line_id, day_id, on, amount) for day_id, on, amount in line["_days"]]
         if len(links) >= CHUNK:
-            conn.execute(sa.insert(InvoiceLineDay), links)
+            conn.exec_driver_sql(sql, links)
             progress("invoice lines and days", len(links))
             links = []
     if links:
-        conn.execute(sa.insert(InvoiceLineDay), links)
+        conn.exec_driver_sql(sql, links)
         progress("invoice lines and days", len(links))

@@ -8,11 +8,11 @@ from tracker.access import Role, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
-from tracker.days.models import Activity, DayState
+from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
-from tracker.pagination import paginate
+from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
     "id": Int(read_only=True),
@@ -70,7 +70,8 @@ def list_days(engagement_id: int):
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     if current_user.role == Role.CONSULTANT:
         filters.staff_id = current_user.staff_id or -1
-    return list_response(DaySchema, paginate(db.session, services.days_query(engagement.id, filters), page, per_page))
+    stmt = services.days_query(engagement.id, filters)
+    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page))
 
 
 @roles(*LOGGERS)

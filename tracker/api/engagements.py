@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.access import Role, roles, signed_in
@@ -84,6 +85,7 @@ def list_engagements():
     page, per_page = paging()
     filters = query_values(FILTERS)
     stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
+    stmt = stmt.options(selectinload(Engagement.members))  # the teams in one query, not one per engagement
     result = paginate(db.session, stmt, page, per_page)
     return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
 

@@ -61,7 +61,11 @@ class SupportDay(Base):
         sa.Index("ix_support_days_staff_id_worked_on", "staff_id", "worked_on"),
         # Engagement pages, invoicing and reports read by engagement, state and date.
         sa.Index("ix_support_days_engagement_id_state_worked_on", "engagement_id", "state", "worked_on"),
-        sa.Index("ix_support_days_worked_on", "worked_on"),
+        # An engagement's day list, newest first, paged by a deferred join (migration 0007).
+        sa.Index("ix_support_days_engagement_id_worked_on_id", "engagement_id", "worked_on", "id"),
+        # Date ranges; sums by month × engagement/client from the index alone (0007: replaces the
+        # plain worked_on index, so day inserts maintain no more indexes than before).
+        sa.Index("ix_support_days_worked_on_engagement_id", "worked_on", "engagement_id", "state", "billable", "days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from tracker.days.models import SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
-from tracker.pagination import page_args, paginate
+from tracker.pagination import page_args, paginate_deferred
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, id_arg, options
 
@@ -68,7 +68,8 @@ def list_days(engagement_id: int):
     if current_user.role == Role.CONSULTANT:
         chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
     page, per_page = page_args(request.args)
-    result = paginate(db.session, services.days_query(engagement.id, chosen), page, per_page)
+    result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
+                               page, per_page)
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
         figures=figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,

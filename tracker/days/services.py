@@ -401,6 +401,10 @@ class DayFilters:
     billable: bool | None = None
 
 
+#: Newest first; ix_support_days_engagement_id_worked_on_id serves it (see pagination.paginate_deferred).
+DAY_ORDER = (SupportDay.worked_on.desc(), SupportDay.id.desc())
+
+
 def days_query(engagement_id: int, filters: DayFilters) -> sa.Select:
     stmt = sa.select(SupportDay).where(SupportDay.engagement_id == engagement_id)
     if filters.staff_id:
@@ -415,4 +419,4 @@ def days_query(engagement_id: int, filters: DayFilters) -> sa.Select:
         first = filters.month.replace(day=1)
         nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
         stmt = stmt.where(SupportDay.worked_on >= first, SupportDay.worked_on < nxt)
-    return stmt.order_by(SupportDay.worked_on.desc(), SupportDay.id.desc())
+    return stmt.order_by(*DAY_ORDER)

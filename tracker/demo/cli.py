@@ -102,3 +102,6 @@ def generate_command(days, authorities, staff, engagements, seed, today):
     click.echo(f"Generated {len(generated.client_ids) + 1} authorities, {len(generated.staff_ids)} staff, "
                f"{len(generated.engagements)} engagements and {generated.day_count:,} support days "
                f"in {time.perf_counter() - started:.0f} s.")
+    click.echo(f"With {generated.invoice_count:,} invoices, {generated.credit_note_count:,} credit notes, "
+               f"{generated.payment_count:,} payments, {generated.assessment_count:,} assessment rounds and "
+               f"{generated.goal_count:,} plan goals.")

@@ -42,6 +42,7 @@ class Engagement(Base):
         sa.CheckConstraint("vat_rate IS NULL OR (vat_rate >= 0 AND vat_rate <= 1)", name="vat_rate_range"),
         sa.Index("ix_engagements_client_id_status", "client_id", "status"),
         sa.Index("ix_engagements_status", "status"),
+        sa.Index("ix_engagements_start_date_id", "start_date", "id"),  # the list's order (0007)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -120,8 +120,12 @@ def consultant(agent: Agent, me: dict, stop: float, rng: random.Random) -> None:
         if roll < 0.15:
             agent.call("GET", f"/api/v1/engagements/{cwac}/days?per_page=50", "consultant list days")
             continue
-        if roll < 0.25 and done:
-            clash = dict(rng.choice(done))
+        if roll < 0.19 and done:  # delete one of my days (409 once a draft or an invoice holds it)
+            victim = done.pop(rng.randrange(len(done)))
+            agent.call("DELETE", f"/api/v1/days/{victim['id']}", "consultant delete day", keep=True)
+            continue
+        if roll < 0.27 and done:
+            clash = {k: v for k, v in rng.choice(done).items() if k != "id"}
             if rng.random() < 0.5:
                 label = "consultant clash (same cell)"
             else:
@@ -134,7 +138,7 @@ def consultant(agent: Agent, me: dict, stop: float, rng: random.Random) -> None:
                 "state": "delivered" if worked_on <= TODAY else "planned", "notes": "bench"}
         call = agent.call("POST", f"/api/v1/engagements/{engagement_id}/days", "consultant log day", body, keep=True)
         if call.status == 201:
-            done.append(body | {"engagement_id": engagement_id})
+            done.append(body | {"engagement_id": engagement_id, "id": call.body["id"]})
 
 
 def manager(agent: Agent, web: requests.Session, bench: list[dict], stop: float, rng: random.Random) -> None:
@@ -163,8 +167,15 @@ def manager(agent: Agent, web: requests.Session, bench: list[dict], stop: float,
                        body, keep=True)
 
 
-def finance(agent: Agent, clients: list[int], stop: float, rng: random.Random) -> None:
+def finance(agent: Agent, clients: list[int], shared: list[int], stop: float, rng: random.Random) -> None:
     while time.monotonic() < stop:
+        if shared and rng.random() < 0.2:  # race another officer for their latest draft: issue it or delete it
+            other = shared[-1]
+            if rng.random() < 0.7:
+                agent.call("POST", f"/api/v1/invoices/{other}/issue", "finance issue (race)", keep=True)
+            else:
+                agent.call("DELETE", f"/api/v1/invoices/{other}", "finance delete draft (race)", keep=True)
+            continue
         client_id = rng.choice(clients)
         draft = agent.call("POST", "/api/v1/invoices", "finance draft", {"client_id": client_id,
                                                                         "up_to": TODAY.isoformat()}, keep=True)
@@ -172,6 +183,7 @@ def finance(agent: Agent, clients: list[int], stop: float, rng: random.Random) -
             time.sleep(0.2)  # nothing billable yet (409): let the consultants log some more
             continue
         invoice_id = draft.body["id"]
+        shared.append(invoice_id)
         if rng.random() < 0.12:
             agent.call("DELETE", f"/api/v1/invoices/{invoice_id}", "finance delete draft", keep=True)
             continue
@@ -283,8 +295,15 @@ def verify(log: Log, setup: dict, env: dict) -> tuple[list[str], dict]:
 
     day_acks = {c.body["id"]: c for c in calls if c.method == "POST" and "day" in c.label and c.status == 201}
     draft_acks = {c.body["id"] for c in calls if c.label == "finance draft" and c.status == 201}
-    deleted = {int(c.path.rsplit("/", 1)[1]) for c in calls if c.label == "finance delete draft" and c.status == 204}
-    issued = {c.body["id"]: c.body["number"] for c in calls if c.label == "finance issue" and c.status == 200}
+    days_deleted = {int(c.path.rsplit("/", 1)[1]) for c in calls if c.label == "consultant delete day" and c.status == 204}
+    deleted = {int(c.path.rsplit("/", 1)[1]) for c in calls if c.label.startswith("finance delete") and c.status == 204}
+    issued: dict[int, str] = {}
+    for c in calls:
+        if c.label.startswith("finance issue") and c.status == 200:
+            if c.body["id"] in issued:
+                problems.append(f"invoice {c.body['id']} acknowledged as issued twice")
+            issued[c.body["id"]] = c.body["number"]
+    problems += [f"invoice {i} acknowledged both as deleted and as issued" for i in deleted & set(issued)]
     credits = {c.body["id"]: c.body["number"] for c in calls if c.label == "finance credit" and c.status == 201}
 
     _, ctx = app_context()
@@ -293,14 +312,18 @@ def verify(log: Log, setup: dict, env: dict) -> tuple[list[str], dict]:
         rows = s.execute(sa.select(SupportDay.id, SupportDay.staff_id, SupportDay.engagement_id, SupportDay.worked_on,
                                    SupportDay.activity, SupportDay.days).where(SupportDay.id > setup["max_day_id"]))
         found_days = {r.id: r for r in rows}
+        for day_id in days_deleted & set(found_days):
+            problems.append(f"support day {day_id} was acknowledged as deleted (204) but is still stored")
         for day_id, ack in day_acks.items():
+            if day_id in days_deleted:
+                continue
             row = found_days.get(day_id)
             if row is None:
                 problems.append(f"lost write: support day {day_id} was acknowledged (201) but is not stored")
             elif (row.staff_id, row.worked_on.isoformat(), row.activity.value, f"{row.days:.2f}") != (
                     ack.sent["staff_id"], ack.sent["worked_on"], ack.sent["activity"], ack.sent["days"]):
                 problems.append(f"support day {day_id} stored differently from what was acknowledged")
-        for day_id in set(found_days) - set(day_acks):
+        for day_id in set(found_days) - set(day_acks) - days_deleted:
             problems.append(f"unacknowledged write: support day {day_id} is stored but no client was told")
         cells = Counter((r.staff_id, r.engagement_id, r.worked_on, r.activity) for r in found_days.values())
         problems += [f"duplicate day cell {cell}" for cell, n in cells.items() if n > 1]
@@ -336,7 +359,7 @@ def verify(log: Log, setup: dict, env: dict) -> tuple[list[str], dict]:
     if check.returncode != 0:
         problems.append(f"flask check failed:\n{check.stdout}{check.stderr}")
     figures = {
-        "days acknowledged": len(day_acks), "days found": len(found_days),
+        "days acknowledged (created - deleted)": len(set(day_acks) - days_deleted), "days found": len(found_days),
         "invoices acknowledged (drafts - deleted)": len(draft_acks - deleted), "invoices found": len(found_invoices),
         "issues acknowledged": len(issued), "issued found": sum(1 for i in found_invoices
                                                                 if invoices[i].status != InvoiceStatus.DRAFT),
@@ -358,15 +381,19 @@ def summary(log: Log, seconds: float, figures: dict) -> str:
     by_label: dict[str, list[Call]] = defaultdict(list)
     for c in log.calls:
         by_label[c.label].append(c)
-    lines = [f"{'request':<32}{'n':>6}{'rps':>7}{'p50 ms':>8}{'p95 ms':>8}  statuses"]
+    lines = [f"{'request':<30}{'n':>6}{'rps':>7}{'p50 ms':>8}{'p95 ms':>8}  statuses"]
     for label, calls in sorted(by_label.items()):
         times = [c.seconds * 1000 for c in calls]
         statuses = " ".join(f"{k}:{v}" for k, v in sorted(Counter(c.status for c in calls).items()))
-        lines.append(f"{label:<32}{len(calls):>6}{len(calls) / seconds:>7.1f}{percentile(times, .5):>8.0f}"
+        codes = Counter(c.body["error"].get("code") for c in calls
+                        if c.status == 409 and isinstance(c.body, dict) and isinstance(c.body.get("error"), dict))
+        if codes:
+            statuses += " (" + ", ".join(f"{k}:{v}" for k, v in sorted(codes.items())) + ")"
+        lines.append(f"{label:<30}{len(calls):>6}{len(calls) / seconds:>7.1f}{percentile(times, .5):>8.0f}"
                      f"{percentile(times, .95):>8.0f}  {statuses}")
     times = [c.seconds * 1000 for c in log.calls]
     statuses = " ".join(f"{k}:{v}" for k, v in sorted(Counter(c.status for c in log.calls).items()))
-    lines.append(f"{'ALL':<32}{len(times):>6}{len(times) / seconds:>7.1f}{percentile(times, .5):>8.0f}"
+    lines.append(f"{'ALL':<30}{len(times):>6}{len(times) / seconds:>7.1f}{percentile(times, .5):>8.0f}"
                  f"{percentile(times, .95):>8.0f}  {statuses}")
     if times:
         lines.append(f"mean latency {statistics.mean(times):.0f} ms over {seconds:.1f} s")
@@ -439,9 +466,10 @@ def main() -> int:
             agent = Agent(f"manager{i + 1}", base, log, token)
             workers.append(threading.Thread(target=manager, args=(agent, webs[email], bench, stop,
                                                                   random.Random(rng.random()))))
+        drafts: list[int] = []  # every draft made, shared by the finance officers
         for i in range(n_finance):
             agent = Agent(f"finance{i + 1}", base, log, finance_token[i % len(finance_token)])
-            workers.append(threading.Thread(target=finance, args=(agent, setup["clients"], stop,
+            workers.append(threading.Thread(target=finance, args=(agent, setup["clients"], drafts, stop,
                                                                   random.Random(rng.random()))))
         print(f"{len(workers)} users ({n_consultants} consultants, {n_managers} managers, {n_finance} finance) "
               f"for {args.seconds:.0f} s against gunicorn -w {args.workers} on {base} ...", flush=True)

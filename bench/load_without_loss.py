@@ -429,9 +429,9 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_log = Path(instance) / "gunicorn.log"
+    server_out = server_log.open("w")  # gunicorn's log and the app's (tracebacks of any 500) on stderr
     server = subprocess.Popen([str(bin_dir / "gunicorn"), "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-                               "--error-logfile", str(server_log), "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "app:app"], cwd=ROOT, env=env, stdout=server_out, stderr=subprocess.STDOUT)
     try:
         for _ in range(300):
             try:
@@ -485,10 +485,12 @@ def main() -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        server_out.close()
     problems, figures = verify(log, setup, env)
     print(summary(log, elapsed, figures))
-    if server_log.exists() and "Traceback" in server_log.read_text():
-        problems.append(f"tracebacks in the server log {server_log}")
+    tracebacks = server_log.read_text().count("Traceback") if server_log.exists() else 0
+    if tracebacks:
+        problems.append(f"{tracebacks} tracebacks in the server log {server_log}")
     if problems:
         print(f"\nFAILED: {len(problems)} problems")
         for p in problems[:50]:

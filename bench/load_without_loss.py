@@ -211,7 +211,7 @@ def app_context():
     return app, app.app_context()
 
 
-def add_bench_consultants() -> dict:
+def add_bench_consultants(count: int) -> dict:
     """Consultant staff + users (on the CWAC and Wirral teams) and their tokens; the demo's ids."""
     import sqlalchemy as sa
 
@@ -231,7 +231,7 @@ def add_bench_consultants() -> dict:
         cwac = next(e for t, e in engagements.items() if t.startswith("Commissioning support package"))
         wirral = next(e for t, e in engagements.items() if t.startswith("SAP facilitation"))
         bench = []
-        for n in range(1, BENCH_CONSULTANTS + 1):
+        for n in range(1, count + 1):
             email = f"bench.consultant{n:02d}@halton.example.org"
             member = staff.create_staff(s, "bench", staff.StaffInput(
                 name=f"Bench Consultant {n:02d}", email=email, job_title="Commissioner"))
@@ -424,7 +424,7 @@ def main() -> int:
     print("migrating and loading the demo world ...", flush=True)
     flask("db", "upgrade", env=env)
     flask("demo", "load", "--password", PASSWORD, env=env)
-    setup = add_bench_consultants()
+    setup = add_bench_consultants(max(BENCH_CONSULTANTS, args.users))
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -456,10 +456,8 @@ def main() -> int:
         stop = time.monotonic() + args.seconds
         bench = setup["bench"]
         for i in range(n_consultants):
-            me = bench[i % len(bench)]
+            me = bench[i]  # one bench person per virtual consultant: their own dates
             agent = Agent(f"consultant{i + 1}", base, log, me["token"])
-            if i >= len(bench):  # more users than bench people: share a person, on other dates
-                me = dict(me)
             workers.append(threading.Thread(target=consultant, args=(agent, me, stop, random.Random(rng.random()))))
         for i in range(n_managers):
             email, token = managers[i % len(managers)]

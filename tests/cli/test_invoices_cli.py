@@ -28,3 +28,20 @@ def test_export_writes_csv_and_xlsx_with_one_row_per_line(runner, session, world
 
     bad = runner.invoke(args=["invoices", "export", "--format", "pdf", str(target)])
     assert bad.exit_code != 0 and "pdf" in bad.output
+
+
+def test_issue_numbers_a_draft_and_refuses_twice(runner, session, world):
+    from tests.factories import draft, remittance
+
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "1", "scoping")
+    remittance(session)
+    invoice_id = draft(session, world.client_a).id
+    result = runner.invoke(args=["invoices", "issue", str(invoice_id), "--as", "finance@lead.example.org"])
+    assert result.exit_code == 0, result.output
+    assert "Issued INV-2026-0001" in result.output
+    again = runner.invoke(args=["invoices", "issue", str(invoice_id)])
+    assert again.exit_code != 0 and "already been issued" in again.output
+    missing = runner.invoke(args=["invoices", "issue", "999999"])
+    assert missing.exit_code != 0 and "No invoice 999999" in missing.output
+    nobody = runner.invoke(args=["invoices", "issue", str(invoice_id), "--as", "nobody@example.org"])
+    assert nobody.exit_code != 0 and "No user" in nobody.output

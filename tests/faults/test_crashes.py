@@ -101,3 +101,52 @@ def test_the_app_recovers_after_the_database_server_restarts(app, api_as, world,
         db.engine.pool.dispose()  # every pooled connection closed, as on a server restart
     response = api.get("/api/v1/engagements")
     assert response.status_code == 200 and response.json["total"] == 2
+
+
+def test_killing_an_invoice_issue_before_commit_consumes_no_number(database_url, session, world, tmp_path):
+    """SIGKILL while issuing, after the number is taken and the rows updated but before COMMIT:
+    the invoice stays a draft, its days stay delivered, the number is not used up."""
+    from datetime import date
+
+    from tests.factories import day, draft, remittance
+    from tracker.billing.models import Invoice, InvoiceStatus, NumberSeries
+    from tracker.days.models import DayState
+    from tracker.ops.checks import run_checks
+
+    days = [day(session, world.engagement_a, world.staff["s1"], date(2026, 10, d), "1", "scoping") for d in (5, 6)]
+    remittance(session)
+    invoice_id = draft(session, world.client_a).id
+    day_ids = [d.id for d in days]
+    session.remove()  # no lock held by the test while the worker writes
+
+    args = ["invoices", "issue", str(invoice_id), "--on", "2026-11-23", "--as", "finance@lead.example.org"]
+    worker = _flask(args, database_url, tmp_path,
+                    {"TRACKER_FAULT_PAUSE": "invoice.issue.before_commit", "TRACKER_FAULT_SECONDS": "20"})
+    try:
+        _wait_for(worker, "fault point invoice.issue.before_commit reached", timeout=20)
+        worker.send_signal(signal.SIGKILL)  # number taken, invoice and days updated, transaction open
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    assert worker.returncode == -signal.SIGKILL
+
+    session.rollback()
+    invoice = session.get(Invoice, invoice_id)
+    assert invoice.status == InvoiceStatus.DRAFT and invoice.number is None and invoice.issued_on is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(NumberSeries)) == 0  # no number consumed
+    states = set(session.scalars(sa.select(SupportDay.state).where(SupportDay.id.in_(day_ids))))
+    assert states == {DayState.DELIVERED}
+    assert [r for r in run_checks(session) if not r.ok] == []
+    session.remove()
+
+    # The same issue, allowed to finish, takes the first number of the series.
+    finished = _flask(args, database_url, tmp_path)
+    out, err = finished.communicate(timeout=30)
+    assert finished.returncode == 0, err
+    assert "Issued INV-2026-0001" in out
+    invoice = session.get(Invoice, invoice_id)
+    assert invoice.status == InvoiceStatus.ISSUED and invoice.number == "INV-2026-0001"
+    assert set(session.scalars(sa.select(SupportDay.state).where(SupportDay.id.in_(day_ids)))) == {DayState.INVOICED}
+    assert [r for r in run_checks(session) if not r.ok] == []

@@ -12,7 +12,8 @@ from tracker.auth.services import issue_token
 from tracker.database import utcnow
 from tracker.extensions import db
 
-EXAMPLES = 100 if os.environ.get("FUZZ_RANDOM") == "1" else 15
+#: FUZZ_EXAMPLES overrides the count (bench/fuzz_random.sh raises it).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (100 if os.environ.get("FUZZ_RANDOM") == "1" else 15))
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
@@ -20,7 +21,7 @@ CHECKS = [
     checks.response_schema_conformance,
 ]
 
-#: make test runs a fixed, repeatable set of examples; FUZZ_RANDOM=1 (bench/fuzz.sh) explores afresh.
+#: make test runs a fixed, repeatable set of examples; FUZZ_RANDOM=1 (bench/fuzz_random.sh) explores afresh.
 FUZZ_RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 
 

@@ -30,7 +30,7 @@ FORMS = {
                                     "rows-0-original_activity", "rows-0-d0", "rows-0-d1"],
 }
 
-#: make test runs a fixed, repeatable set of examples; FUZZ_RANDOM=1 (bench/fuzz.sh) explores afresh.
+#: make test runs a fixed, repeatable set of examples; FUZZ_RANDOM=1 (bench/fuzz_random.sh) explores afresh.
 FUZZ_RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 
 
@@ -47,7 +47,7 @@ def _engagement_forms(world):
 def _fuzz(client, method: str, url: str, fields: list[str]) -> None:
     """Send ODD_TEXT in every field of one form or query string; never a 500."""
     @given(values=st.fixed_dictionaries(dict.fromkeys(fields, ODD_TEXT)))
-    @settings(max_examples=40, deadline=None, database=None, derandomize=not FUZZ_RANDOM,
+    @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES") or 40), deadline=None, database=None, derandomize=not FUZZ_RANDOM,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def send(values):
         if method == "GET":

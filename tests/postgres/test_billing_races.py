@@ -21,6 +21,7 @@ from tracker.days import services as days_services
 from tracker.days.models import SupportDay
 from tracker.errors import Conflict, Locked
 from tracker.extensions import db
+from tracker.ops.checks import run_checks
 
 
 def _count(model, *where) -> int:
@@ -239,3 +240,31 @@ def test_drafts_for_different_clients_do_not_block_each_other(app, session, worl
         results = race(app, lambda: billing.build_invoice(db.session, "racer", a, TODAY, TODAY).net,
                        lambda: billing.build_invoice(db.session, "racer", b, TODAY, TODAY).net)
     assert [outcome for outcome, _ in results] == ["ok", "ok"], results
+
+
+def test_issue_or_delete_racing_a_delete_of_the_same_draft_is_404_never_500(app, session, world, api_as):
+    """Found by bench/load_without_loss.py: the loser's row lock found the draft gone and
+    the reload raised (500). Each pair waits at the lock together; the first deletes."""
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "1")
+    remittance(session)
+    finance, manager = api_as("finance"), api_as("manager")
+
+    def pair(invoice_id, second):
+        path = f"/api/v1/invoices/{invoice_id}"
+        jobs = (lambda: finance.delete(path),
+                (lambda: manager.delete(path)) if second == "delete" else (lambda: manager.post(path + "/issue")))
+        with meet_before(r"FROM invoices .* FOR UPDATE", parties=2):
+            results = race(app, *jobs)
+        assert all(outcome == "ok" for outcome, _ in results), results
+        return sorted(response.status_code for _, response in results), [r.get_json() for _, r in results]
+
+    for second in ("delete", "issue"):
+        invoice_id = draft(session, world.client_a).id
+        session.remove()
+        statuses, bodies = pair(invoice_id, second)
+        assert statuses in ([204, 404], [200, 409]), (statuses, bodies)
+        session.expire_all()
+        if statuses == [200, 409]:  # the issue won the lock: nothing left to race for
+            break
+        assert _count(Invoice, Invoice.id == invoice_id) == 0
+    assert not [r for r in run_checks(session) if not r.ok]

@@ -1,4 +1,5 @@
-"""flask invoices export --format csv|xlsx PATH [--from DATE] [--to DATE]"""
+"""flask invoices export --format csv|xlsx PATH [--from DATE] [--to DATE]
+flask invoices issue INVOICE_ID [--on DATE] [--as EMAIL]"""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from tracker import clock
 from tracker.billing import exports
+from tracker.billing import services as billing
+from tracker.errors import DomainError
 from tracker.extensions import db
 
 
@@ -35,3 +39,31 @@ def export_command(path: Path, fmt, issued_from, issued_to):
         path.write_text(exports.to_csv(data), encoding="utf-8", newline="")
     documents = len({row["number"] for row in data})
     click.echo(f"Wrote {len(data)} lines of {documents} documents to {path} ({fmt}).")
+
+
+@invoices_cli.command("issue")
+@click.argument("invoice_id", type=int)
+@click.option("--on", "issued_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Issue date (default: today).")
+@click.option("--as", "email", default=None, help="The finance user issuing it (recorded in the audit log).")
+def issue_command(invoice_id: int, issued_on, email):
+    """Issue a draft: the next gap-free number, issue and due dates; its days become invoiced."""
+    import sqlalchemy as sa
+
+    from tracker.auth.models import User
+    from tracker.billing.models import Invoice
+
+    actor = "cli"
+    if email:
+        actor = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+        if actor is None:
+            raise click.ClickException(f"No user with the email {email}.")
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        raise click.ClickException(f"No invoice {invoice_id}.")
+    try:
+        invoice = billing.issue_invoice(db.session, actor, invoice, issued_on.date() if issued_on else clock.today())
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    click.echo(f"Issued {invoice.number} (invoice {invoice.id}): gross {invoice.gross}, due {invoice.due_on}.")

@@ -33,6 +33,7 @@ from tracker.database import utcnow
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.errors import Conflict
+from tracker.ops import faults
 
 
 class AlreadyIssued(Conflict):
@@ -149,6 +150,8 @@ def issue_invoice(session: Session, actor, invoice: Invoice, today: date) -> Inv
         audit.snapshot(invoice) | {"rate_locked_engagement_ids": locked,
                                    "support_day_ids": sorted(session.scalars(day_ids))},
     )
+    session.flush()
+    faults.point("invoice.issue.before_commit")  # number taken, rows updated, not yet committed
     session.commit()
     return invoice
 

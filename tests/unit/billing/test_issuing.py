@@ -155,3 +155,29 @@ def test_invoicing_settings_are_registered_and_checked(session, world):
     settings.set_value(session, "payment_terms_days", "14", date(2026, 1, 1), "test")
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     assert issued(session, world.client_a).due_on == TODAY + timedelta(days=14)
+
+
+@pytest.mark.parametrize("action", ["issue", "delete", "credit", "pay"])
+def test_acting_on_a_draft_someone_else_just_deleted_is_404_not_500(session, world, db, action):
+    """Found by the load drill (bench/load_without_loss.py): a finance officer issues or
+    deletes a draft that another officer deleted after this request had loaded it."""
+    from tracker.billing.models import Invoice
+    from tracker.errors import NotFound
+
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "1", "scoping")
+    remittance(session)
+    invoice = draft(session, world.client_a)
+    invoice_id = invoice.id  # loaded by this request...
+    session.commit()  # ...whose snapshot then ends (as each statement's does on PostgreSQL)
+    with sa.orm.Session(db.engine) as other:  # the other officer's request deletes it
+        billing.delete_draft(other, "other officer", other.get(Invoice, invoice_id))
+    calls = {
+        "issue": lambda: billing.issue_invoice(session, "test", invoice, TODAY),
+        "delete": lambda: billing.delete_draft(session, "test", invoice),
+        "credit": lambda: billing.credit_invoice(session, "test", invoice, "why", TODAY),
+        "pay": lambda: billing.record_payment(session, "test", invoice, Decimal("1.00"), TODAY, "", TODAY),
+    }
+    with pytest.raises(NotFound):
+        calls[action]()
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(NumberSeries)) == 0

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 MEASURES: dict[str, Callable[[], dict]] = {}
 RUNS = 5
@@ -76,6 +76,95 @@ def capacity_export() -> dict:
             return exports.to_xlsx("Capacity", columns, rows, totals)
 
         return timed(run, runs=3)
+
+
+RAW_INCOME = """
+SELECT {month} AS month, e.client_id,
+       SUM(CAST(ROUND(d.days * 100) AS INTEGER)) AS day_hundredths,
+       SUM((CAST(ROUND(d.days * 4) AS INTEGER) * CAST(ROUND(e.day_rate * 100) AS INTEGER) + 2) / 4) AS pennies,
+       SUM(CASE WHEN d.state = 'delivered' AND NOT EXISTS (
+                SELECT 1 FROM invoice_day_claims c WHERE c.support_day_id = d.id)
+           THEN (CAST(ROUND(d.days * 4) AS INTEGER) * CAST(ROUND(e.day_rate * 100) AS INTEGER) + 2) / 4
+           ELSE 0 END) AS wip_pennies
+FROM support_days d JOIN engagements e ON e.id = d.engagement_id
+WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND e.kind = 'support_package'
+  AND d.worked_on >= :start AND d.worked_on <= :end
+GROUP BY 1, 2
+"""
+
+
+def _year_to(app) -> tuple[date, date]:
+    """The twelve months to the end of last month."""
+    today = date.fromisoformat(app.config["TRACKER_TODAY"])
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(year=end.year - 1) + timedelta(days=1), end
+
+
+@measure("income")
+def income_by_month_and_client() -> dict:
+    """Income delivered (days, £, WIP) by month × client over a year: the app's
+    service (SQL aggregate, Decimal pricing, pandas frame) against the same
+    aggregate as one hand-written SQL statement on the same connection.
+    The full report (invoiced, paid, outstanding too) is timed beside it."""
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+    from tracker.reports import income
+
+    app, ctx = app_context()
+    with ctx:
+        start, end = _year_to(app)
+        month = "strftime('%Y-%m', d.worked_on)" if db.engine.dialect.name == "sqlite" else "to_char(d.worked_on, 'YYYY-MM')"
+        raw = sa.text(RAW_INCOME.format(month=month))
+        raw_rows = db.session.execute(raw, {"start": start, "end": end}).all()
+        app_rows = income.delivered(db.session, start, end, ["month", "client"])
+        if len(raw_rows) != len(app_rows) or sum(r.pennies for r in raw_rows) != sum(app_rows["net"]) * 100:
+            raise SystemExit(f"app and raw SQL disagree: {len(app_rows)} vs {len(raw_rows)} rows")
+        raw_time = timed(lambda: db.session.execute(raw, {"start": start, "end": end}).all())
+        app_time = timed(lambda: income.delivered(db.session, start, end, ["month", "client"]))
+        full = timed(lambda: income.income_report(db.session, start, end, "client"), runs=3)
+    return app_time | {"raw_seconds": raw_time["seconds"], "ratio": round(app_time["seconds"] / raw_time["seconds"], 3),
+                       "rows": len(raw_rows), "full_report_seconds": full["seconds"]}
+
+
+@measure("income_export")
+def income_export() -> dict:
+    from tracker.extensions import db
+    from tracker.reports import exports, income
+    from tracker.reports.income_tables import income_table
+
+    app, ctx = app_context()
+    with ctx:
+        start, end = _year_to(app)
+
+        def run():
+            report = income.income_report(db.session, start, end, "staff")
+            return exports.to_xlsx("Income", *income_table(report))
+
+        return timed(run, runs=3)
+
+
+@measure("progress")
+def progress_of_the_largest() -> dict:
+    """The client progress report of the engagement with the most days among
+    those with SAP rounds (the heaviest report a client Board would get)."""
+    import sqlalchemy as sa
+
+    from tracker.assessments.models import Assessment
+    from tracker.days.models import SupportDay
+    from tracker.engagements.models import Engagement
+    from tracker.extensions import db
+    from tracker.reports import progress
+
+    app, ctx = app_context()
+    with ctx:
+        today = date.fromisoformat(app.config["TRACKER_TODAY"])
+        assessed = sa.select(Assessment.engagement_id)
+        biggest = db.session.scalar(sa.select(SupportDay.engagement_id).where(SupportDay.engagement_id.in_(assessed))
+                                    .group_by(SupportDay.engagement_id).order_by(sa.func.count().desc()).limit(1))
+        engagement = db.session.get(Engagement, biggest)
+        result = timed(lambda: progress.progress_report(db.session, engagement, today))
+    return result | {"engagement_id": biggest}
 
 
 def fixtures() -> dict:

@@ -65,6 +65,9 @@ class Config:
     # RATELIMIT_STORAGE_URI=redis://host:6379 so they share the counts.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # Seconds a worker may serve a report again while no data has changed
+    # (tracker/reports/cache.py); 0 turns the cache off.
+    REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 
     def __init__(self) -> None:
@@ -97,6 +100,7 @@ class TestingConfig(Config):
     # Tests sign in hundreds of times; the strong method is asserted separately.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105
     RATELIMIT_ENABLED = False
+    REPORT_CACHE_SECONDS = 0  # tests that want it turn it on
     SQLALCHEMY_RECORD_QUERIES = True
 
     def database_url(self) -> str:

@@ -47,7 +47,7 @@ def income_report():
     q = query_values(QUERY)
     today = clock.today()
     start, end = q.get("start", income.financial_year_start(today)), q.get("end", today)
-    report = income.income_report(db.session, start, end, q.get("by", "month"), q.get("client_id"))
+    report = income.cached_income_report(db.session, start, end, q.get("by", "month"), q.get("client_id"))
     fmt = q.get("format", "json")
     if fmt != "json":
         return send_export(fmt, income_title(report), income_table(report), income_filename(report))

@@ -311,3 +311,13 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
         wip=sum((r.wip for r in rows), ZERO),
     )
     return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, grid, start, end))
+
+
+def cached_income_report(session: Session, start: date, end: date, by: str = "month",
+                         client_id: int | None = None) -> IncomeReport:
+    """income_report, served again while no data has changed (reports/cache.py):
+    what the page and the API call, so many readers cost one computation."""
+    from tracker.reports import cache
+
+    return cache.cached(session, "income", (start, end, by, client_id),
+                        lambda: income_report(session, start, end, by, client_id))

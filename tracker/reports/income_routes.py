@@ -38,7 +38,7 @@ def income_report():
     if form.validate():
         _defaults(form)
         try:
-            report = income.income_report(db.session, form.start.data, form.end.data, form.by.data)
+            report = income.cached_income_report(db.session, form.start.data, form.end.data, form.by.data)
         except DomainError as error:
             apply_errors(form, error)
     else:

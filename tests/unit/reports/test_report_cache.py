@@ -1,0 +1,52 @@
+"""Report results are served again only while no data has changed."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import day, seed_days
+from tracker.reports import cache, income
+
+
+@pytest.fixture
+def caching(app):
+    app.config["REPORT_CACHE_SECONDS"] = 60
+    cache.clear()
+    yield
+    app.config["REPORT_CACHE_SECONDS"] = 0
+    cache.clear()
+
+
+def test_the_same_question_is_computed_once_until_data_changes(session, world, caching):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return income.income_report(session, date(2026, 4, 1), date(2026, 11, 23), "client")
+
+    seed_days(session, world)
+    first = cache.cached(session, "income", ("q",), compute)
+    again = cache.cached(session, "income", ("q",), compute)
+    assert again is first and len(calls) == 1
+    cache.cached(session, "income", ("other",), compute)  # another question
+    assert len(calls) == 2
+    day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")  # audited write
+    fresh = cache.cached(session, "income", ("q",), compute)
+    assert len(calls) == 3 and fresh.totals.days == first.totals.days + Decimal("0.5")
+
+
+def test_off_means_computed_every_time(session, world):
+    calls = []
+    for _ in range(2):
+        cache.cached(session, "income", ("q",), lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_the_page_shows_a_new_day_at_once_with_the_cache_on(login_as, session, world, caching):
+    seed_days(session, world)
+    client = login_as("finance")
+    url = "/reports/income?start=2026-04-01&end=2026-11-23&by=client"
+    assert "20.00" in client.get(url).get_data(as_text=True)
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "0.5", "mentoring")
+    assert "20.50" in client.get(url).get_data(as_text=True)

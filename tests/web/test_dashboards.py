@@ -41,13 +41,16 @@ def test_manager_sees_capacity_flags_and_engagements_near_their_estimate(session
         assert "Work waiting to be invoiced" not in html
 
 
-def test_near_means_at_least_80_percent_of_the_high_estimate(session, world):
+def test_near_means_past_80_percent_of_the_high_estimate_like_the_amber_bar(session, world):
     e = world.engagement_a
     seed_days(session, world)  # 20 of 30: 66.7%
     assert services.engagements_near_estimate(session) == []
     for on in (date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)):
-        day(session, e, world.staff["s1"], on, "1", "mentoring", state="planned")  # 24 of 30: exactly 80%
-    assert [p.share_of_high for p in services.engagements_near_estimate(session)] == [Decimal("80.0")]
+        day(session, e, world.staff["s1"], on, "1", "mentoring", state="planned")  # 24 of 30: exactly 80%, still green
+    assert services.engagements_near_estimate(session) == []
+    day(session, e, world.staff["s1"], date(2026, 12, 7), "0.25", "mentoring", state="planned")  # 24.25: amber
+    near = services.engagements_near_estimate(session)
+    assert [(p.share_of_high, p.figures.flag) for p in near] == [(Decimal("80.8"), "amber")]
 
 
 def test_finance_sees_work_waiting_and_overdue_invoices(session, world, login_as):

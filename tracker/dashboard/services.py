@@ -4,7 +4,7 @@ query (or one service call) per panel, never a query per row.
 
 - consultant: their week (days delivered and planned) and their next bookings;
 - manager / admin: this month's capacity flags and active engagements near or
-  past their estimate (delivered + planned ≥ 80% of the high estimate);
+  past their estimate (delivered + planned past 80% of the high estimate);
 - finance: work waiting to be invoiced and overdue invoices;
 - client: their engagements' progress (days, milestones) with the report link.
 """
@@ -30,7 +30,6 @@ from tracker.money import ZERO
 from tracker.plans.models import Goal, Milestone, MilestoneStatus
 from tracker.reports import capacity, reviews
 
-NEAR_ESTIMATE = Decimal("0.80")  # of the high estimate
 UPCOMING = 8
 OVERDUE_LISTED = 10
 
@@ -107,13 +106,14 @@ class ManagerDashboard:
 
 
 def engagements_near_estimate(session: Session) -> list[EngagementProgress]:
-    """Active engagements whose delivered + planned days reach 80% of the high estimate."""
+    """Active engagements whose delivered + planned days are past 80% of the high
+    estimate: the same amber/red flag as the engagement page's progress bar."""
     active = list(session.scalars(
         sa.select(Engagement).where(Engagement.status == EngagementStatus.ACTIVE, Engagement.estimated_days_high > 0)
     ))
     figures = figures_for(session, active)
     near = [EngagementProgress(e, figures[e.id]) for e in active
-            if figures[e.id].days_committed >= figures[e.id].estimate_high * NEAR_ESTIMATE]
+            if figures[e.id].flag in ("amber", "red")]
     return sorted(near, key=lambda p: (-p.share_of_high, p.engagement.title))
 
 

@@ -66,7 +66,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     # Seconds a worker may serve a report again while no data has changed
-    # (tracker/reports/cache.py); 0 turns the cache off.
+    # (tracker/results_cache.py); 0 turns the cache off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 

@@ -85,3 +85,11 @@ def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, En
 
 def figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
     return figures_for(session, [engagement])[engagement.id]
+
+
+def shared_figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
+    """figures_of, served again while no data has changed (tracker/results_cache.py):
+    for pages that show one engagement's totals on every request (its day list)."""
+    from tracker import results_cache
+
+    return results_cache.cached(session, "engagement-figures", engagement.id, lambda: figures_of(session, engagement))

@@ -11,14 +11,14 @@ from flask_login import current_user
 from tracker import clock
 from tracker.access import Role, roles
 from tracker.days import planning, services
-from tracker.days.figures import figures_of
+from tracker.days.figures import shared_figures_of
 from tracker.days.forms import DayFilterForm, DayForm, DeliverForm, PlanForm
 from tracker.days.models import SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate_deferred
-from tracker.staff.services import staff_choices
+from tracker.staff.services import staff_choices, team_choices
 from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("days", __name__)
@@ -54,7 +54,8 @@ def _parse_month(raw: str | None) -> date | None:
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
     filters = DayFilterForm(request.args)
-    filters.staff_id.choices = options([(0, "Anyone"), *staff_choices(db.session, active_only=False)])
+    filters.staff_id.choices = options([(0, "Anyone"), *team_choices(db.session, engagement.id,
+                                                                      id_arg(request.args.get("staff_id")))])
     filters.validate()
     try:
         month = _parse_month(filters.month.data)
@@ -72,7 +73,7 @@ def list_days(engagement_id: int):
                                page, per_page)
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
-        figures=figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
+        figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
         can_log=current_user.role in LOGGERS, today=today(),
     )
 

@@ -315,9 +315,9 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
 
 def cached_income_report(session: Session, start: date, end: date, by: str = "month",
                          client_id: int | None = None) -> IncomeReport:
-    """income_report, served again while no data has changed (reports/cache.py):
+    """income_report, served again while no data has changed (tracker/results_cache.py):
     what the page and the API call, so many readers cost one computation."""
-    from tracker.reports import cache
+    from tracker import results_cache as cache
 
     return cache.cached(session, "income", (start, end, by, client_id),
                         lambda: income_report(session, start, end, by, client_id))

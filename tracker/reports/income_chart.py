@@ -83,7 +83,31 @@ def nice_top(peak: float) -> int:
     return scale * 10
 
 
+#: More clients than this and the smallest are drawn as one "other clients" segment,
+#: so a national-scale period stays a readable chart (and a small page).
+MAX_CLIENTS = len(PALETTE)
+
+
+def fold_small_clients(months: list[tuple[date, list[tuple[str, Decimal]]]]):
+    """Keep the MAX_CLIENTS - 1 clients with the most income in the period; the
+    rest become one "N other clients" segment per month. Totals are unchanged."""
+    totals: dict[str, Decimal] = {}
+    for _month, parts in months:
+        for name, value in parts:
+            totals[name] = totals.get(name, Decimal("0.00")) + value
+    if len(totals) <= MAX_CLIENTS:
+        return months
+    kept = set(sorted(totals, key=lambda n: (-totals[n], n))[:MAX_CLIENTS - 1])
+    other = f"{len(totals) - len(kept)} other clients"
+    folded = []
+    for month, parts in months:
+        rest = sum((v for n, v in parts if n not in kept), Decimal("0.00"))
+        folded.append((month, [(n, v) for n, v in parts if n in kept] + [(other, rest)]))
+    return folded
+
+
 def build_chart(months: list[tuple[date, list[tuple[str, Decimal]]]]) -> Chart:
+    months = fold_small_clients(months)
     clients = []
     for _month, parts in months:
         for name, _value in parts:

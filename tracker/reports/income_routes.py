@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from tracker import clock
+from tracker import results_cache as cache
 from tracker.access import Role, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -30,6 +31,9 @@ def _defaults(form: IncomeForm) -> None:
         form.by.data = "month"
 
 
+BANDS_SHOWN = 25
+
+
 @roles(*INCOME_ROLES)
 @bp.get("/income")
 def income_report():
@@ -48,7 +52,12 @@ def income_report():
         columns, rows, totals = income_table(report)
         content, mimetype, ext = exports.export(fmt, income_title(report), columns, rows, totals)
         return download(content, mimetype, f"{income_filename(report)}.{ext}")
-    bands = estimate_bands(db.session, report.start, report.end) if report else []
+    bands = cache.cached(db.session, "income-bands", (report.start, report.end),
+                         lambda: estimate_bands(db.session, report.start, report.end)) if report else []
+    # Hundreds of packages at national scale: those above their band first, the first BANDS_SHOWN unless asked.
+    show_all = request.args.get("bands") == "all"
+    ordered = sorted(bands, key=lambda b: b.position != "above")
     chart = build_chart(report.chart) if report else None
-    return render_template("reports/income.html", form=form, report=report, bands=bands, chart=chart,
+    return render_template("reports/income.html", form=form, report=report, chart=chart,
+                           bands=ordered if show_all else ordered[:BANDS_SHOWN], bands_total=len(bands),
                            groupings=income.GROUPINGS), (200 if report else 422)

@@ -105,3 +105,14 @@ def staff_list(active_only: bool = False) -> sa.Select:
 
 def staff_choices(session: Session, active_only: bool = True) -> list[tuple[int, str]]:
     return [(m.id, m.name) for m in session.scalars(staff_list(active_only))]
+
+
+def team_choices(session: Session, engagement_id: int, also: int | None = None) -> list[tuple[int, str]]:
+    """The engagement's team (and ``also``, e.g. the person a filter has chosen),
+    by name: a filter of the people who work on it, not of every member of staff."""
+    from tracker.engagements.models import EngagementMember
+
+    team = sa.select(EngagementMember.staff_id).where(EngagementMember.engagement_id == engagement_id)
+    stmt = sa.select(StaffMember.id, StaffMember.name).where(
+        sa.or_(StaffMember.id.in_(team), StaffMember.id == (also or 0))).order_by(StaffMember.name)
+    return [(row.id, row.name) for row in session.execute(stmt)]

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import day, seed_days
-from tracker.reports import cache, income
+from tracker import results_cache as cache
+from tracker.reports import income
 
 
 @pytest.fixture
@@ -50,3 +51,19 @@ def test_the_page_shows_a_new_day_at_once_with_the_cache_on(login_as, session, w
     assert "20.00" in client.get(url).get_data(as_text=True)
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "0.5", "mentoring")
     assert "20.50" in client.get(url).get_data(as_text=True)
+
+
+def test_engagement_totals_on_the_api_list_and_day_list_move_with_each_write(api_as, login_as, session, world, caching):
+    seed_days(session, world)
+    api = api_as("manager")
+
+    def delivered_on_the_api():
+        items = api.get("/api/v1/engagements?per_page=50").json["items"]
+        return next(i["days_delivered"] for i in items if i["id"] == world.engagement_a.id)
+
+    assert delivered_on_the_api() == "20.00"
+    page = login_as("manager")
+    assert "20.00" in page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "0.5", "mentoring")
+    assert delivered_on_the_api() == "20.50"
+    assert "20.50" in page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Report results kept per worker process until the data changes.
+"""Results (reports, an engagement's totals) kept per worker process until the data changes.
 
 Every change the app makes goes through a service that writes an audit row
 (DESIGN.md: every create, change and delete is audited; the log is

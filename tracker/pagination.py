@@ -71,7 +71,8 @@ def paginate(session: Session, stmt: sa.Select, page: int, per_page: int, *, sca
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def paginate_deferred(session: Session, stmt: sa.Select, entity, order_by, page: int, per_page: int) -> Page:
+def paginate_deferred(session: Session, stmt: sa.Select, entity, order_by, page: int, per_page: int,
+                      options=()) -> Page:
     """Like ``paginate``, for long lists: a "deferred join".
 
     The OFFSET is taken over the ids alone, in ``order_by`` (``stmt``'s order; an index
@@ -79,11 +80,12 @@ def paginate_deferred(session: Session, stmt: sa.Select, entity, order_by, page:
     touching a row), and only the ``per_page`` rows found are then read. So
     page 500 of a 50,000-day engagement skips 25,000 small index entries, not
     25,000 whole rows, and the API keeps its ``page``/``per_page``/``total``
-    contract (a cursor would have to drop ``page`` and ``total``).
+    contract (a cursor would have to drop ``page`` and ``total``). ``options``
+    are loader options for the rows (e.g. not re-joining the one engagement).
     """
     count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     total = session.scalar(count_stmt) or 0
     ids = stmt.with_only_columns(entity.id).limit(per_page).offset((page - 1) * per_page).subquery()
-    rows = sa.select(entity).join(ids, ids.c.id == entity.id).order_by(*order_by)
+    rows = sa.select(entity).join(ids, ids.c.id == entity.id).order_by(*order_by).options(*options)
     items = list(session.scalars(rows).unique())
     return Page(items=items, total=total, page=page, per_page=per_page)

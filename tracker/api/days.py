@@ -71,7 +71,8 @@ def list_days(engagement_id: int):
     if current_user.role == Role.CONSULTANT:
         filters.staff_id = current_user.staff_id or -1
     stmt = services.days_query(engagement.id, filters)
-    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page))
+    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
+                                                      options=services.ONE_ENGAGEMENT_ROWS))
 
 
 @roles(*LOGGERS)

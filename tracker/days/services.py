@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from tracker.access import Role
 from tracker.audit import services as audit
@@ -403,6 +403,11 @@ class DayFilters:
 
 #: Newest first; ix_support_days_engagement_id_worked_on_id serves it (see pagination.paginate_deferred).
 DAY_ORDER = (SupportDay.worked_on.desc(), SupportDay.id.desc())
+
+
+#: Loader options for one engagement's day list: every row's engagement (and
+#: its client) is the page's own, already in the session; join only the person.
+ONE_ENGAGEMENT_ROWS = (lazyload(SupportDay.engagement),)
 
 
 def days_query(engagement_id: int, filters: DayFilters) -> sa.Select:

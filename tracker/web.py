@@ -87,6 +87,16 @@ def options(pairs) -> list:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def client_filter_options(session) -> list:
+    """"Any client" and every client authority, for list filters: hundreds at
+    national scale, so built once and kept until any data changes."""
+    from tracker import results_cache
+    from tracker.authorities.services import client_choices
+
+    return results_cache.cached(session, "client-filter-options", None,
+                                lambda: options([(0, "Any client"), *client_choices(session)]))
+
+
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger numbers cannot name a row
 
 

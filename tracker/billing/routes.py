@@ -32,7 +32,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.money import fmt_money
 from tracker.pagination import page_args, paginate
-from tracker.web import apply_errors, options
+from tracker.web import apply_errors, client_filter_options, options
 
 bp = Blueprint("billing", __name__, url_prefix="/invoices")
 
@@ -70,7 +70,7 @@ def _engagement_choices(client_id: int | None) -> list:
 def list_invoices():
     filters = InvoiceFilterForm(request.args)
     client_view = current_user.role == Role.CLIENT
-    filters.client_id.choices = options([(0, "Any client"), *([] if client_view else client_choices(db.session))])
+    filters.client_id.choices = options([(0, "Any client")]) if client_view else client_filter_options(db.session)
     valid = filters.validate()
     chosen = billing.InvoiceFilters(
         client_id=(filters.client_id.data or None) if valid else None,

@@ -15,7 +15,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors, id_arg, options
+from tracker.web import apply_errors, client_filter_options, id_arg, options
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 
@@ -45,9 +45,8 @@ def _input(form: EngagementForm) -> services.EngagementInput:
 @bp.get("/")
 def list_engagements():
     filters = EngagementFilterForm(request.args)
-    filters.client_id.choices = options(
-        [(0, "Any client"), *([] if current_user.role == Role.CLIENT else client_choices(db.session))]
-    )
+    filters.client_id.choices = (options([(0, "Any client")]) if current_user.role == Role.CLIENT
+                                 else client_filter_options(db.session))
     filters.validate()
     client_id = id_arg(request.args.get("client_id"))
     status = None if filters.status.errors else filters.status.data or None

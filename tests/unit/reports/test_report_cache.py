@@ -67,3 +67,12 @@ def test_engagement_totals_on_the_api_list_and_day_list_move_with_each_write(api
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "0.5", "mentoring")
     assert delivered_on_the_api() == "20.50"
     assert "20.50" in page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+
+
+def test_a_new_client_is_in_the_list_filters_at_once_with_the_cache_on(login_as, session, world, caching):
+    from tests.factories import authority
+
+    page = login_as("manager")
+    assert "Newtown Council" not in page.get("/engagements/").get_data(as_text=True)
+    authority(session, "Newtown Council")
+    assert ">Newtown Council</option>" in page.get("/engagements/").get_data(as_text=True)

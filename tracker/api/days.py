@@ -72,7 +72,7 @@ def list_days(engagement_id: int):
         filters.staff_id = current_user.staff_id or -1
     stmt = services.days_query(engagement.id, filters)
     return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
-                                                      options=services.ONE_ENGAGEMENT_ROWS))
+                                                      options=services.one_engagement_rows()))
 
 
 @roles(*LOGGERS)

@@ -70,7 +70,7 @@ def list_days(engagement_id: int):
         chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
     page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
-                               page, per_page, options=services.ONE_ENGAGEMENT_ROWS)
+                               page, per_page, options=services.one_engagement_rows())
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
         figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,

@@ -405,9 +405,12 @@ class DayFilters:
 DAY_ORDER = (SupportDay.worked_on.desc(), SupportDay.id.desc())
 
 
-#: Loader options for one engagement's day list: every row's engagement (and
-#: its client) is the page's own, already in the session; join only the person.
-ONE_ENGAGEMENT_ROWS = (lazyload(SupportDay.engagement),)
+def one_engagement_rows() -> tuple:
+    """Loader options for one engagement's day list: every row's engagement (and
+    its client) is the page's own, already in the session; join only the person.
+    (A function: building options at import would configure the mappers before
+    every model is imported.)"""
+    return (lazyload(SupportDay.engagement),)
 
 
 def days_query(engagement_id: int, filters: DayFilters) -> sa.Select:

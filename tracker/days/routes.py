@@ -3,12 +3,13 @@ days, planning ahead and marking planned days delivered. Routes are glue."""
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, results_cache
 from tracker.access import Role, roles
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
@@ -70,7 +71,9 @@ def list_days(engagement_id: int):
         chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
     page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
-                               page, per_page, options=services.one_engagement_rows())
+                               page, per_page, options=services.one_engagement_rows(),
+                               count=lambda counted: results_cache.cached(
+                                   db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
         figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,

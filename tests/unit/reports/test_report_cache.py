@@ -63,10 +63,12 @@ def test_engagement_totals_on_the_api_list_and_day_list_move_with_each_write(api
 
     assert delivered_on_the_api() == "20.00"
     page = login_as("manager")
-    assert "20.00" in page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+    listing = page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+    assert "20.00" in listing and "20 in all" in listing
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "0.5", "mentoring")
     assert delivered_on_the_api() == "20.50"
-    assert "20.50" in page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+    listing = page.get(f"/engagements/{world.engagement_a.id}/days").get_data(as_text=True)
+    assert "20.50" in listing and "21 in all" in listing  # the cached count moved too
 
 
 def test_a_new_client_is_in_the_list_filters_at_once_with_the_cache_on(login_as, session, world, caching):

@@ -11,6 +11,7 @@ DAYS=${BENCH_DAYS:-1000000}
 OUT=${BENCH_OUT:-bench/results}
 PASSWORD="bench passphrase $(date +%s)"
 mkdir -p "$OUT"
+echo "$PASSWORD" > "$OUT/password"  # bench sign-ins, to re-run one step by hand
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 
 measure_all() {  # $1 = label; DATABASE_URL is set

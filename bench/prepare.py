@@ -28,6 +28,7 @@ from tracker.auth.models import User
 from tracker.authorities.models import Authority
 from tracker.billing import specs
 from tracker.days.models import Activity, DayState, SupportDay
+from tracker.demo.synthetic import weekdays
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus, EngagementStatusChange
 from tracker.extensions import db
 from tracker.settings import services as settings
@@ -35,15 +36,6 @@ from tracker.staff.models import StaffMember
 
 LARGE_TITLE = "Bench: national framework support (large)"
 DRAFT_TITLE = "Bench: 5,000 unbilled days"
-
-
-def weekdays(first: date, last: date) -> list[date]:
-    out, day = [], first
-    while day <= last:
-        if day.weekday() < 5:
-            out.append(day)
-        day += timedelta(days=1)
-    return out
 
 
 def engagement_with_days(conn, client_name: str, title: str, people: int, dates: list[date], prefix: str) -> dict:

@@ -206,3 +206,15 @@ def billing_samples(session, world) -> dict:
         world.invoices["a"] = issued(session, world.client_a)
         world.invoices["b"] = issued(session, world.client_b)
     return world.invoices
+
+
+def income_sample(session, world):
+    """The seed's 20 days for client A, invoiced to 30 Sep (£10,000 net) and £6,000
+    paid on 20 Oct, plus half a mentoring day for client B not yet invoiced."""
+    from tracker.billing import services as billing
+
+    seed_days(session, world)
+    invoice = issued(session, world.client_a, up_to=date(2026, 9, 30), today=date(2026, 10, 1))
+    billing.record_payment(session, ACTOR, invoice, "6000.00", date(2026, 10, 20), "BACS 1", TODAY)
+    day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
+    return world

@@ -7,19 +7,14 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import ACTOR, TODAY, authority, day, engagement, issued, seed_days
-from tracker.billing import services as billing
+from tests.factories import authority, day, engagement, income_sample
 
 URL = "/api/v1/reports/income"
 
 
 @pytest.fixture
 def income_world(session, world):
-    seed_days(session, world)
-    invoice = issued(session, world.client_a, up_to=date(2026, 9, 30), today=date(2026, 10, 1))
-    billing.record_payment(session, ACTOR, invoice, "6000.00", date(2026, 10, 20), "BACS 1", TODAY)
-    day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
-    return world
+    return income_sample(session, world)
 
 
 def test_by_client_json(api_as, income_world):

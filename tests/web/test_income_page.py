@@ -2,22 +2,16 @@
 
 import csv
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import ACTOR, TODAY, day, issued, seed_days
-from tracker.billing import services as billing
+from tests.factories import income_sample
 
 
 @pytest.fixture
 def paid_world(session, world):
-    seed_days(session, world)
-    invoice = issued(session, world.client_a, up_to=date(2026, 9, 30), today=date(2026, 10, 1))
-    billing.record_payment(session, ACTOR, invoice, "6000.00", date(2026, 10, 20), "BACS 1", TODAY)
-    day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
-    return world
+    return income_sample(session, world)
 
 
 @pytest.mark.parametrize("role", ["finance", "manager", "admin"])

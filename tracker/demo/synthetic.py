@@ -72,7 +72,8 @@ def step(name: str):
     return decorate
 
 
-def _weekdays(first: date, last: date) -> list[date]:
+def weekdays(first: date, last: date) -> list[date]:
+    """Monday–Friday dates from first to last, inclusive."""
     out, day = [], first
     while day <= last:
         if day.weekday() < 5:
@@ -177,7 +178,7 @@ def support_days(conn: Connection, plan: Plan, out: Generated, rng: random.Rando
     for staff_id in sorted(by_staff):
         booked: dict[date, Decimal] = {}
         for e in by_staff[staff_id]:
-            for on in _weekdays(e["start"], min(e["end"], horizon)):
+            for on in weekdays(e["start"], min(e["end"], horizon)):
                 if rng.random() > probability or written + len(batch) >= plan.days:
                     continue
                 used = booked.get(on, Decimal(0))

@@ -312,7 +312,8 @@ def _insert_lines(conn: Connection, docs: list[_Doc], progress: Progress) -> Non
     for doc in docs:
         for position, line in enumerate(doc.lines, start=1):
             line["_id"] = line_id = ids[(doc.id, position)]
-            if sqlite:  # as SQLAlchemy stores them there: ISO dates, numbers
+            if sqlite:  # as SQLAlchemy stores them there: ISO dates, and NUMERIC as REAL (days
+                # are quarter steps, exact in binary; the sqlite3 driver cannot bind a Decimal)
                 links += [(line_id, day_id, on.isoformat(), float(amount)) for day_id, on, amount in line["_days"]]
             else:
                 links += [(line_id, day_id, on, amount) for day_id, on, amount in line["_days"]]

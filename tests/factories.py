@@ -162,14 +162,9 @@ def remittance(session, text=REMITTANCE):
 
 def weekdays(start, count):
     """The first `count` weekdays from `start` (a person's days, one per date)."""
-    from datetime import timedelta
+    from tracker.days.planning import working_dates
 
-    found, current = [], start
-    while len(found) < count:
-        if current.weekday() < 5:
-            found.append(current)
-        current += timedelta(days=1)
-    return found
+    return working_dates(start, count)
 
 
 def seed_days(session, world):

@@ -69,6 +69,9 @@ class Config:
     # (tracker/results_cache.py); 0 turns the cache off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host
+    # (nginx: 1). 0 trusts no forwarded header: the client is the socket's peer.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
     def __init__(self) -> None:
         # Pin "today" (YYYY-MM-DD) for demonstrations and benchmarks; unset in normal use.

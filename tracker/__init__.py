@@ -24,6 +24,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         config = config()
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
+    trust_proxy_headers(app)
 
     register_extensions(app)
     from tracker.web import register_converters
@@ -34,6 +35,15 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def trust_proxy_headers(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, take the client's address, scheme and host from them."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -94,6 +94,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
+    from tracker.billing.mail_routes import init_app as init_invoice_mail
+    from tracker.mail.routes import init_app as init_mail
+    from tracker.resets.routes import init_app as init_resets
+
+    init_mail(app)
+    init_invoice_mail(app)
+    init_resets(app)
 
     register_access(app)
     register_error_handlers(app)

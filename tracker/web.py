@@ -28,6 +28,7 @@ NAVIGATION = [
     ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     ("Users", "auth.list_users", {Role.ADMIN}),
     ("Audit", "audit.list_audit", {Role.ADMIN}),
+    ("Outbox", "mail.outbox", {Role.ADMIN}),
 ]
 
 

@@ -96,11 +96,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     from tracker.billing.mail_routes import init_app as init_invoice_mail
     from tracker.mail.routes import init_app as init_mail
+    from tracker.reminders.cli import init_app as init_reminders
     from tracker.resets.routes import init_app as init_resets
 
     init_mail(app)
     init_invoice_mail(app)
     init_resets(app)
+    init_reminders(app)
 
     register_access(app)
     register_error_handlers(app)

@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.mail import services as mail
 from tracker.mail.cli import mail_cli
 from tracker.mail.models import MessageStatus, OutboxAttachment
+from tracker.mail.preferences import bp as preferences_bp
 from tracker.pagination import page_args, paginate
 from tracker.web import options
 
@@ -58,4 +59,5 @@ def retry(message_id: int):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(preferences_bp)
     app.cli.add_command(mail_cli)

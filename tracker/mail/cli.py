@@ -55,6 +55,8 @@ def send_command(loop: bool, interval: float):
         else:
             if result.tried or not loop:
                 click.echo(f"Sent {result.sent} message(s); {result.failed} failed and will be retried or were given up.")
-        db.session.remove()
-        if not loop or stop.wait(interval):
+        if not loop:
+            return
+        db.session.remove()  # a long-running worker keeps no objects between rounds
+        if stop.wait(interval):
             return

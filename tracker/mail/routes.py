@@ -14,7 +14,6 @@ from tracker.mail.cli import mail_cli
 from tracker.mail.models import MessageStatus, OutboxAttachment
 from tracker.mail.preferences import bp as preferences_bp
 from tracker.pagination import page_args, paginate
-from tracker.web import options
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 
@@ -29,7 +28,7 @@ def outbox():
     return render_template(
         "mail/outbox.html", page=paginate(db.session, mail.outbox(status or None), page, per_page),
         counts=mail.status_counts(db.session), status=status,
-        statuses=options([("", "Any"), *((s.value, s.label) for s in MessageStatus)]),
+        statuses=[("", "Any"), *((s.value, s.label) for s in MessageStatus)],
     )
 
 

@@ -3,7 +3,7 @@ Password links and invitations always go."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
@@ -31,7 +31,9 @@ def set_mail_alerts(session: Session, user, wanted: bool) -> None:
 @bp.route("/mail", methods=["GET", "POST"])
 def edit():
     user = current_user._get_current_object()
-    form = PreferencesForm(data={"mail_alerts": user.mail_alerts})
+    form = PreferencesForm()
+    if request.method == "GET":
+        form.mail_alerts.data = user.mail_alerts
     if form.validate_on_submit():
         set_mail_alerts(db.session, user, form.mail_alerts.data)
         flash("Alerts and reminders are " + ("on." if user.mail_alerts else "off."), "success")

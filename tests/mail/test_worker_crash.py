@@ -5,6 +5,7 @@ worker's lease ends, so the worst case is one duplicate."""
 from __future__ import annotations
 
 import signal
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -68,3 +69,29 @@ def test_killing_the_worker_after_the_server_accepted_loses_nothing(database_url
     assert len(smtp_server.received) == 2
     assert all(r.rcpt_tos == ["manager@lead.example.org"] for r in smtp_server.received)
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_the_long_running_worker_delivers_and_stops_on_sigterm(database_url, session, world, smtp, tmp_path):
+    message = mail.queue(session, kind=MessageKind.PASSWORD_RESET, to_address="finance@lead.example.org",
+                         subject="Reset your password", template="resets/mail/reset",
+                         context={"user": world.users["finance"], "link": "https://x.example.org/r", "lead": "Lead",
+                                  "hours": 1})
+    session.commit()
+    message_id = message.id
+    session.remove()
+    worker = _flask(["mail", "send", "--loop", "--interval", "0.2"], database_url, tmp_path,
+                    {"SMTP_URL": smtp.url, "MAIL_FROM": "tracker@lead.example.org"})
+    try:
+        deadline = time.monotonic() + 60
+        while _row(session, message_id).status != MessageStatus.SENT:
+            assert worker.poll() is None and time.monotonic() < deadline, worker.stderr.read()
+            time.sleep(0.1)
+        session.remove()
+        worker.send_signal(signal.SIGTERM)
+        out, _ = worker.communicate(timeout=20)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+    assert worker.returncode == 0 and "Sent 1 message(s)" in out
+    assert [r.rcpt_tos for r in smtp.received] == [["finance@lead.example.org"]]

@@ -53,6 +53,9 @@ def test_demo_load_builds_the_seed_world_and_prints_the_admin_login(runner, sess
     assert len(staff_on_cwac) >= 3
     activities = set(session.scalars(sa.select(SupportDay.activity).where(SupportDay.engagement_id == cwac.id)))
     assert {"scoping", "self_assessment", "training_programme", "mentoring"} <= {a.value for a in activities}
+    # The outbox shows what would be sent today (no SMTP_URL): at least the demo's overdue invoice's reminder.
+    kinds = set(session.scalars(sa.select(OutboxMessage.kind)))
+    assert MessageKind.OVERDUE_REMINDER in kinds and "queued for today" in result.output
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "already holds data" in again.output and "admin@halton.example.org" in again.output
     refused = runner.invoke(args=["demo", "load"])

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -57,10 +58,13 @@ class Recorder:
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, credentials: tuple[str, str] | None = None):
         self.handler = Recorder()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        extra = {}
+        if credentials:  # a relay that wants AUTH LOGIN/PLAIN (over plain TCP on loopback only)
+            extra = {"authenticator": _Authenticator(credentials), "auth_required": True, "auth_require_tls": False}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **extra)
 
     @property
     def url(self) -> str:
@@ -76,6 +80,15 @@ class SmtpServer:
 
     def stop(self):
         self.controller.stop()
+
+
+class _Authenticator:
+    def __init__(self, credentials: tuple[str, str]):
+        self.credentials = credentials
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        given = (auth_data.login.decode(), auth_data.password.decode())
+        return AuthResult(success=given == self.credentials)
 
 
 class _Silent(socketserver.BaseRequestHandler):

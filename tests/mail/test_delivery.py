@@ -150,3 +150,21 @@ def test_two_runs_send_each_message_once(smtp, world, session, runner):
     assert sorted(r.message["Subject"] for r in smtp.received) == ["Message 0", "Message 1", "Message 2"]
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                           .where(OutboxMessage.status == MessageStatus.SENT)) == 3
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_credentials_in_smtp_url_sign_in_to_the_relay(app, smtp, world, session, runner, monkeypatch):
+    relay = peers.SmtpServer(credentials=("tracker@council.gov.uk", "s3cret:pass")).start()
+    try:
+        monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{relay.port}")  # no credentials
+        message_id = _queue(session)
+        assert "1 failed" in send_mail(runner)
+        assert "530" in _row(session, message_id).last_error and relay.received == []
+        _row(session, message_id).next_attempt_at = utcnow()
+        session.commit()
+        monkeypatch.setitem(app.config, "SMTP_URL",
+                            f"smtp://tracker%40council.gov.uk:s3cret%3Apass@127.0.0.1:{relay.port}")
+        assert "Sent 1 message(s)" in send_mail(runner)
+        assert [r.rcpt_tos for r in relay.received] == [["ap@a.example.org"]]
+    finally:
+        relay.stop()

@@ -82,13 +82,6 @@ def queue_invitation(session: Session, user: User, now: datetime, actor) -> Outb
     )
 
 
-def invite(session: Session, user: User, now: datetime, actor) -> OutboxMessage:
-    """Send a new invitation (e.g. the first expired); commits."""
-    message = queue_invitation(session, user, now, actor)
-    session.commit()
-    return message
-
-
 def valid_token(session: Session, plain: str, now: datetime) -> PasswordToken | None:
     if not plain or len(plain) > 100:
         return None

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from flask import Flask, flash
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
+from wtforms.fields.choices import SelectChoice
 
 from tracker.access import Role
 from tracker.errors import DomainError
@@ -82,19 +84,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def options(pairs) -> list:
     """(value, label) pairs as WTForms SelectChoice objects."""
-    from wtforms.fields.choices import SelectChoice
-
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def client_filter_options(session) -> list:
-    """"Any client" and every client authority, for list filters: hundreds at
-    national scale, so built once and kept until any data changes."""
-    from tracker import results_cache
-    from tracker.authorities.services import client_choices
-
-    return results_cache.cached(session, "client-filter-options", None,
-                                lambda: options([(0, "Any client"), *client_choices(session)]))
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger numbers cannot name a row
@@ -111,8 +101,6 @@ def id_arg(raw) -> int | None:
 
 def register_converters(app: Flask) -> None:
     """`<int:...>` in routes stops at MAX_ID, so an absurd id is a 404, not a database error."""
-    from werkzeug.routing import IntegerConverter
-
     class BoundedInt(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)

@@ -6,9 +6,9 @@ from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.extensions import db
-from tracker.reports import income
-from tracker.reports.estimates import estimate_bands
-from tracker.reports.income_tables import income_filename, income_table, income_title
+from tracker.reports.income import report as income
+from tracker.reports.income.estimates import estimate_bands
+from tracker.reports.income.tables import income_filename, income_table, income_title
 
 QUERY = [
     Param("start", Date(), "First day, YYYY-MM-DD (default: 1 April of this financial year)."),

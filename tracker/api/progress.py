@@ -2,7 +2,7 @@
 
 Days by activity against the estimate, income against the estimate, SAP
 section means per round and the action plan's milestones; the same service
-as the page (tracker.reports.progress). A client user reads only their own
+as the page (tracker.reports.progress.report). A client user reads only their own
 authority's engagements (404 for another's).
 """
 
@@ -18,7 +18,7 @@ from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.days.models import Activity
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
-from tracker.reports import progress
+from tracker.reports.progress import report as progress
 
 ACTIVITIES = [a.value for a in Activity]
 

@@ -1,13 +1,13 @@
 from flask import Response, request
 
-from tracker import clock
+from tracker import clock, exports
 from tracker.access import Role, roles
 from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
+from tracker.dates import parse_month
 from tracker.extensions import db
-from tracker.reports import exports, reviews
-from tracker.reports.routes import parse_month
-from tracker.reports.tables import capacity_table
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.tables import capacity_table
 
 FLAGS = ["green", "amber", "red"]
 FORMAT = Param("format", Str(enum=["json", "csv", "xlsx"]), "json (default), csv or xlsx")

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from tracker import clock
 from tracker.access import Role, roles
 from tracker.audit.services import history
-from tracker.authorities.services import client_choices
+from tracker.authorities.services import client_choices, client_filter_options
 from tracker.billing import exports, pdf
 from tracker.billing import services as billing
 from tracker.billing.forms import (
@@ -32,7 +32,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.money import fmt_money
 from tracker.pagination import page_args, paginate
-from tracker.web import apply_errors, client_filter_options, options
+from tracker.web import apply_errors, options
 
 bp = Blueprint("billing", __name__, url_prefix="/invoices")
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker import clock, results_cache
 from tracker.access import Role, roles
+from tracker.dates import parse_month
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
 from tracker.days.forms import DayFilterForm, DayForm, DeliverForm, PlanForm
@@ -40,16 +41,6 @@ def staff_options_for(user) -> list[tuple[int, str]]:
     return staff_choices(db.session)
 
 
-def _parse_month(raw: str | None) -> date | None:
-    if not raw:
-        return None
-    try:
-        year, month = (int(p) for p in raw.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
-
-
 @roles(*READERS)
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
@@ -59,7 +50,7 @@ def list_days(engagement_id: int):
                                                                       id_arg(request.args.get("staff_id")))])
     filters.validate()
     try:
-        month = _parse_month(filters.month.data)
+        month = parse_month(filters.month.data)
     except ValidationFailed as error:
         filters.month.errors = [error.fields["month"]]
         month = None

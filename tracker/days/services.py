@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,7 +25,9 @@ from tracker.audit import services as audit
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
 from tracker.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
+from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
+from tracker.plans.models import Goal
 from tracker.staff.models import StaffMember
 
 ONE_DAY = Decimal("1")
@@ -46,14 +47,10 @@ class DuplicateDay(Conflict):
     code = "duplicate"
 
 
-#: Other features (billing) add checks that say why a day is locked, or None.
-LOCK_CHECKS: list[Callable[[SupportDay], str | None]] = []
-
-
 def lock_reason(day: SupportDay) -> str | None:
     if day.state == DayState.INVOICED:
         return "This day has been invoiced and cannot be changed; a credit note releases it."
-    for check in LOCK_CHECKS:
+    for check in extension_points().day_locks:  # billing's, declared in its init_app
         reason = check(day)
         if reason:
             return reason
@@ -70,7 +67,7 @@ class DayInput:
     billable: object = None  # None = billable unless the engagement is shared-service
     state: object = DayState.DELIVERED.value
     notes: str = ""
-    extra: dict = field(default_factory=dict)  # e.g. goal_id, checked by feature hooks
+    extra: dict = field(default_factory=dict)  # goal_id: None clears it, a missing key keeps the day's goal
 
 
 # --- who may touch whose days -------------------------------------------------
@@ -107,8 +104,32 @@ class CleanDay:
     notes: str
 
 
-#: Other features add validators of DayInput.extra: fn(session, clean, extra, fields) -> dict of values
-EXTRA_VALIDATORS: list[Callable] = []
+#: Values of DayInput.extra a day stores and audits besides its own figures.
+EXTRA_FIELDS = ("goal_id",)
+
+
+def _clean_goal(session: Session, clean: CleanDay, extra: dict, fields: dict) -> dict:
+    """A day may be tied to a goal of its own engagement's action plan."""
+    if "goal_id" not in extra:
+        return {}
+    raw = extra["goal_id"]
+    if raw in (None, "", 0, "0"):
+        return {"goal_id": None}
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        goal_id = int(raw)
+    except (TypeError, ValueError):
+        fields["goal_id"] = "Choose a goal of this engagement's action plan."
+        return {}
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        fields["goal_id"] = "No such goal."
+    elif goal.engagement_id != clean.engagement.id:
+        fields["goal_id"] = "That goal is not in this engagement's action plan."
+    else:
+        return {"goal_id": goal.id}
+    return {}
 
 
 def parse_days(raw) -> Decimal:
@@ -207,8 +228,7 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
     clean = CleanDay(engagement, staff, worked_on, activity, amount, billable, state, notes)
     extra_values: dict = {}
     if not fields:
-        for validator in EXTRA_VALIDATORS:
-            extra_values.update(validator(session, clean, data.extra or {}, fields))
+        extra_values.update(_clean_goal(session, clean, data.extra or {}, fields))
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     return clean, extra_values
@@ -270,10 +290,6 @@ def _check_unique_cell(session: Session, clean: CleanDay, exclude_id: int | None
         )
 
 
-#: Other features apply their extra values to a day: fn(day, extra_values)
-EXTRA_APPLIERS: list[Callable] = []
-
-
 def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.engagement_id = clean.engagement.id
     day.staff_id = clean.staff.id
@@ -283,12 +299,12 @@ def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.billable = clean.billable
     day.state = clean.state
     day.notes = clean.notes
-    for applier in EXTRA_APPLIERS:
-        applier(day, extra_values)
+    if "goal_id" in extra_values:
+        day.goal_id = extra_values["goal_id"]
 
 
 def _snapshot(day: SupportDay) -> dict:
-    return audit.snapshot(day) | {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    return audit.snapshot(day) | {k: getattr(day, k) for k in EXTRA_FIELDS}
 
 
 # --- the three use cases --------------------------------------------------------
@@ -363,7 +379,7 @@ def input_from(day: SupportDay, **changes) -> DayInput:
         "activity": day.activity.value, "days": day.days, "billable": day.billable, "state": day.state.value,
         "notes": day.notes,
     }
-    extra = {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    extra = {k: getattr(day, k) for k in EXTRA_FIELDS}
     extra |= changes.pop("extra", {})
     values |= changes
     return DayInput(**values, extra=extra)

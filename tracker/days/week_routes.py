@@ -13,12 +13,13 @@ from tracker.days.forms import ACTIVITY_OPTIONS, ImportForm, WeekForm
 from tracker.days.routes import LOGGERS, bp, staff_options_for, today
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
+from tracker.plans.services import goal_choices
 from tracker.staff.models import StaffMember
 from tracker.web import id_arg, options
 
-#: Hooks for extra per-row fields in the week grid (e.g. the action-plan goal):
+#: Extra per-row fields in the week grid (the action-plan goal):
 #: fn(engagement) -> list of (value, label) or None; the row's choice is sent as extra[name].
-ROW_EXTRAS: dict[str, object] = {}
+ROW_EXTRAS: dict[str, object] = {"goal_id": lambda engagement: goal_choices(db.session, engagement.id)}
 
 
 def _week_start(raw: str | None) -> date:

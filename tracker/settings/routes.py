@@ -19,7 +19,7 @@ def show_settings():
     today = clock.today()
     rows = [
         (spec, services.value_on(db.session, key, today), services.history(db.session, key))
-        for key, spec in services.SPECS.items()
+        for key, spec in services.specs().items()
     ]
     return render_template(
         "settings/index.html", rows=rows, lead=lead_authority(db.session), can_edit=current_user.role == Role.ADMIN

@@ -145,7 +145,7 @@ def _input(e, **changes):
 
 def test_invoicing_settings_are_registered_and_checked(session, world):
     assert {"invoice_prefix", "credit_note_prefix", "payment_terms_days", "remittance_details",
-            "ledger_cost_centre", "ledger_income_code"} <= set(settings.SPECS)
+            "ledger_cost_centre", "ledger_income_code"} <= set(settings.specs())
     assert settings.set_value(session, "invoice_prefix", " hbc ", date(2026, 1, 1), "test").value == "HBC"
     for bad in ("", "HBC/", "WAY-TOO-LONG-PREFIX", "-HBC", "HBC-"):
         with pytest.raises(ValidationFailed):

@@ -169,7 +169,7 @@ def progress_report(session: Session, engagement: Engagement, today: date) -> Pr
 
 def activity_table(report: ProgressReport):
     """(columns, rows, totals) of days and £ by activity: what the page's table shows."""
-    from tracker.reports.exports import Column
+    from tracker.exports import Column
 
     columns = [
         Column("activity", "Activity"), Column("days_delivered", "Days delivered", "days"),

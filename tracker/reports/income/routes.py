@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from tracker import clock
+from tracker import clock, exports
 from tracker import results_cache as cache
 from tracker.access import Role, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.reports import exports, income
-from tracker.reports.estimates import estimate_bands
-from tracker.reports.income_chart import build_chart
-from tracker.reports.income_forms import IncomeForm
-from tracker.reports.income_tables import income_filename, income_table, income_title
-from tracker.reports.routes import bp, download, export_format
+from tracker.reports.blueprint import bp, download, export_format
+from tracker.reports.income import report as income
+from tracker.reports.income.chart import build_chart
+from tracker.reports.income.estimates import estimate_bands
+from tracker.reports.income.forms import IncomeForm
+from tracker.reports.income.tables import income_filename, income_table, income_title
 from tracker.web import apply_errors
 
 INCOME_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)

@@ -10,15 +10,15 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, exports
 from tracker.access import Role, roles
 from tracker.authorities.services import lead_authority
 from tracker.engagements.services import filtered_engagements, get_engagement
 from tracker.extensions import db
-from tracker.reports import exports, progress
-from tracker.reports.progress_chart import section_chart_svg
-from tracker.reports.progress_pdf import filename, render_pdf
-from tracker.reports.routes import bp, download, export_format
+from tracker.reports.blueprint import bp, download, export_format
+from tracker.reports.progress import report as progress
+from tracker.reports.progress.chart import section_chart_svg
+from tracker.reports.progress.pdf import filename, render_pdf
 
 READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.CLIENT)
 

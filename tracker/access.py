@@ -26,6 +26,20 @@ class Role(StrEnum):
 
 ALL_ROLES = frozenset(Role)
 LEAD_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE})
+
+# The named role sets, defined once (use as ``@roles(*MANAGERS)`` or ``role in MANAGERS``).
+#: Run the team: staff, engagements, the capacity review.
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+#: Deliver support: log days, edit self-assessments and action plans.
+DELIVERERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
+#: Every lead-authority role (read days and engagements).
+LEAD_STAFF = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
+#: Handle money: invoices, payments, authorities' finance details, settings, income.
+FINANCE_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
+#: Read invoices: the finance roles, and a client user their own authority's.
+INVOICE_READERS = (*FINANCE_ROLES, Role.CLIENT)
+#: Read an engagement's progress report: those who deliver it, and its client.
+PROGRESS_READERS = (*DELIVERERS, Role.CLIENT)
 PUBLIC = "public"
 ACCESS_ATTR = "_access"
 

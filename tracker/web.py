@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 from wtforms.fields.choices import SelectChoice
 
-from tracker.access import Role
+from tracker.access import DELIVERERS, FINANCE_ROLES, INVOICE_READERS, LEAD_STAFF, MANAGERS, Role
 from tracker.errors import DomainError
 from tracker.money import fmt_days, fmt_money
 
@@ -18,16 +18,16 @@ from tracker.money import fmt_days, fmt_money
 #: server checks every route (tracker.access).
 NAVIGATION = [
     ("Home", "dashboard.home", set(Role)),
-    ("My week", "days.week_view", {Role.ADMIN, Role.MANAGER, Role.CONSULTANT}),
+    ("My week", "days.week_view", DELIVERERS),
     ("Engagements", "engagements.list_engagements", set(Role)),
-    ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
-    ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
-    ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
-    ("Income", "reports.income_report", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    ("Authorities", "authorities.list_authorities", LEAD_STAFF),
+    ("Staff", "staff.list_staff", MANAGERS),
+    ("Capacity", "reports.capacity_review", MANAGERS),
+    ("Income", "reports.income_report", FINANCE_ROLES),
     # Client users get the same list, confined to their own authority's issued documents.
     ("Progress", "reports.progress_index", {Role.CLIENT}),  # lead staff open it from the engagement page
-    ("Invoices", "billing.list_invoices", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CLIENT}),
-    ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    ("Invoices", "billing.list_invoices", INVOICE_READERS),
+    ("Settings", "settings.show_settings", FINANCE_ROLES),
     ("Users", "auth.list_users", {Role.ADMIN}),
     ("Audit", "audit.list_audit", {Role.ADMIN}),
 ]

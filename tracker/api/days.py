@@ -4,7 +4,7 @@ from flask import request
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import DELIVERERS, LEAD_STAFF, Role, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
@@ -30,8 +30,6 @@ DaySchema = Schema("SupportDay", {
 
 ImportResult = Schema("DayImportResult", {"imported": Int(read_only=True)})
 
-LOGGERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
 FILTERS = [
     Param("staff_id", Int(minimum=1), "Only this person's days."),
     Param("activity", Str(enum=[a.value for a in Activity])),
@@ -53,7 +51,7 @@ def _input(engagement_id: int, data: dict) -> services.DayInput:
     )
 
 
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @api_bp.get("/engagements/<int:engagement_id>/days")
 @operation("An engagement's support days (consultants see their own)", tags=["days"], list_of=DaySchema, query=FILTERS)
 def list_days(engagement_id: int):
@@ -75,7 +73,7 @@ def list_days(engagement_id: int):
                                                       options=services.one_engagement_rows()))
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.post("/engagements/<int:engagement_id>/days")
 @operation("Record a support day", tags=["days"], request=DaySchema, response=DaySchema, status=201)
 def create_day(engagement_id: int):
@@ -92,14 +90,14 @@ def _visible_day(day_id: int):
     return day
 
 
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @api_bp.get("/days/<int:day_id>")
 @operation("One support day", tags=["days"], response=DaySchema)
 def get_day(day_id: int):
     return DaySchema.dump(_visible_day(day_id))
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.patch("/days/<int:day_id>")
 @operation("Change a support day (409 once invoiced or on a draft invoice)", tags=["days"],
            request=DaySchema, partial=True, response=DaySchema)
@@ -112,7 +110,7 @@ def update_day(day_id: int):
     return DaySchema.dump(day)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.delete("/days/<int:day_id>")
 @operation("Delete a support day (409 once invoiced or on a draft invoice)", tags=["days"], status=204)
 def delete_day(day_id: int):
@@ -120,7 +118,7 @@ def delete_day(day_id: int):
     return "", 204
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.post("/days/import")
 @operation("Import days from CSV or XLSX: all rows or none; 422 lists every bad row", tags=["days"],
            upload=True, response=ImportResult, status=201,

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from tracker import clock, results_cache
-from tracker.access import Role, roles, signed_in
+from tracker.access import MANAGERS, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Schema, Str
 from tracker.billing.queries import income_invoiced
@@ -42,7 +42,6 @@ EngagementSchema = Schema("Engagement", {
     "income_invoiced": Dec(2, read_only=True, description="Net on issued invoices less credit notes."),
 })
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 FILTERS = [
     Param("client_id", Int(minimum=1), "Only this client's engagements."),
     Param("status", Str(enum=[s.value for s in EngagementStatus]), "Only engagements in this status."),

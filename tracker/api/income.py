@@ -1,7 +1,7 @@
 """GET /api/v1/reports/income: the income report as JSON, CSV or XLSX."""
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, roles
 from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
@@ -38,7 +38,7 @@ IncomeReportSchema = Schema("IncomeReport", {
 })
 
 
-@roles(Role.ADMIN, Role.MANAGER, Role.FINANCE)
+@roles(*FINANCE_ROLES)
 @api_bp.get("/reports/income")
 @operation("Income delivered, invoiced, paid, outstanding and not yet invoiced", tags=["reports"],
            response=IncomeReportSchema, downloads=True, query=QUERY,

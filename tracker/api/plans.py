@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles, signed_in
+from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
 from tracker.assessments.permissions import check_may_edit
@@ -14,8 +14,6 @@ from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.plans import services
 from tracker.plans.models import MilestoneStatus
-
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
 
 GoalSchema = Schema("Goal", {
     "id": Int(read_only=True),
@@ -87,7 +85,7 @@ def list_goals(engagement_id: int):
                          lambda g: dump_goal(g, days))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.post("/engagements/<int:engagement_id>/goals")
 @operation("Add a goal", tags=["action plans"], request=GoalSchema, response=GoalSchema, status=201)
 def create_goal(engagement_id: int):
@@ -104,7 +102,7 @@ def get_goal(goal_id: int):
     return dump_goal(services.get_goal(db.session, current_user, goal_id))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.patch("/goals/<int:goal_id>")
 @operation("Change a goal", tags=["action plans"], request=GoalSchema, partial=True, response=GoalSchema)
 def update_goal(goal_id: int):
@@ -126,7 +124,7 @@ def list_milestones(goal_id: int):
                          dump_milestone)
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.post("/goals/<int:goal_id>/milestones")
 @operation("Add a milestone", tags=["action plans"], request=MilestoneSchema, response=MilestoneSchema, status=201)
 def create_milestone(goal_id: int):
@@ -144,7 +142,7 @@ def get_milestone(milestone_id: int):
     return dump_milestone(services.get_milestone(db.session, current_user, milestone_id))
 
 
-@roles(*EDITORS, Role.CLIENT)
+@roles(*DELIVERERS, Role.CLIENT)
 @api_bp.patch("/milestones/<int:milestone_id>")
 @operation("Update a milestone (client users: status and evidence only)", tags=["action plans"],
            request=MilestoneSchema, partial=True, response=MilestoneSchema)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import PROGRESS_READERS, roles
 from tracker.api.core import api_bp, operation, query_values
 from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
@@ -86,7 +86,7 @@ def dump(report: progress.ProgressReport) -> dict:
     })
 
 
-@roles(Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.CLIENT)
+@roles(*PROGRESS_READERS)
 @api_bp.get("/reports/progress/<int:engagement_id>")
 @operation("The client progress report of one engagement", tags=["reports"], response=ProgressReportSchema,
            downloads=True, query=[FORMAT],

@@ -1,7 +1,7 @@
 from flask import Response, request
 
 from tracker import clock, exports
-from tracker.access import Role, roles
+from tracker.access import MANAGERS, roles
 from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.dates import parse_month
@@ -39,7 +39,7 @@ def send_export(fmt: str, title: str, table, filename: str) -> Response:
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
 
 
-@roles(Role.ADMIN, Role.MANAGER)
+@roles(*MANAGERS)
 @api_bp.get("/reports/capacity")
 @operation("The monthly capacity risk review", tags=["reports"], response=CapacityReportSchema, downloads=True,
            query=[Param("month", Str(max_length=7), "YYYY-MM (default: this month)"), FORMAT],

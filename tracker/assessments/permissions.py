@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import MANAGERS, Role
 from tracker.engagements.models import Engagement, EngagementMember
 from tracker.errors import Forbidden
 
@@ -33,7 +33,7 @@ def may_edit(session: Session, actor, engagement: Engagement) -> bool:
     if isinstance(actor, str):  # CLI, demo
         return True
     role = getattr(actor, "role", None)
-    if role in (Role.ADMIN, Role.MANAGER):
+    if role in MANAGERS:
         return True
     return role == Role.CONSULTANT and is_on_team(session, actor, engagement.id)
 

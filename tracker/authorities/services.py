@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker import results_cache
 from tracker.access import Role
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -27,8 +28,6 @@ class AuthorityInput:
 
 
 def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -> dict:
-    from tracker.auth.services import normalise_email
-
     fields = {}
     name = (data.name or "").strip()
     if not name:

@@ -107,8 +107,8 @@ def to_csv(data: list[dict]) -> str:
 
 
 def to_xlsx(data: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
+    from openpyxl.styles import Font  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
 
     book = Workbook()
     sheet = book.active

@@ -111,7 +111,7 @@ def read_csv(data: bytes) -> list[RawRow]:
 
 
 def read_xlsx(data: bytes) -> list[RawRow]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

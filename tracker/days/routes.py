@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tracker import clock, results_cache
-from tracker.access import Role, roles
+from tracker.access import DELIVERERS, LEAD_STAFF, MANAGERS, Role, roles
 from tracker.dates import parse_month
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
@@ -25,9 +25,6 @@ from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("days", __name__)
 
-LOGGERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def today() -> date:
@@ -41,7 +38,7 @@ def staff_options_for(user) -> list[tuple[int, str]]:
     return staff_choices(db.session)
 
 
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -68,7 +65,7 @@ def list_days(engagement_id: int):
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
         figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
-        can_log=current_user.role in LOGGERS, today=today(),
+        can_log=current_user.role in DELIVERERS, today=today(),
     )
 
 
@@ -80,7 +77,7 @@ def _day_input(form: DayForm, engagement_id: int) -> services.DayInput:
     )
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/days/new", methods=["GET", "POST"])
 def create_day(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -107,7 +104,7 @@ def _get_day(day_id: int) -> SupportDay:
     return day
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/days/<int:day_id>/edit", methods=["GET", "POST"])
 def edit_day(day_id: int):
     day = _get_day(day_id)
@@ -128,7 +125,7 @@ def edit_day(day_id: int):
     return render_template("days/form.html", form=form, engagement=day.engagement, day=day, locked=locked)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.post("/days/<int:day_id>/delete")
 def delete_day(day_id: int):
     day = _get_day(day_id)

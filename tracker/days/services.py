@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from tracker.access import Role
+from tracker.access import FINANCE_ROLES, MANAGERS, Role
 from tracker.audit import services as audit
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
@@ -73,7 +73,7 @@ class DayInput:
 # --- who may touch whose days -------------------------------------------------
 
 def can_see_all_days(actor) -> bool:
-    return getattr(actor, "role", None) in (Role.ADMIN, Role.MANAGER, Role.FINANCE)
+    return getattr(actor, "role", None) in FINANCE_ROLES
 
 
 def check_may_edit(actor, staff_id: int) -> None:
@@ -81,7 +81,7 @@ def check_may_edit(actor, staff_id: int) -> None:
     if isinstance(actor, str):  # CLI, demo, imports run by the system
         return
     role = getattr(actor, "role", None)
-    if role in (Role.ADMIN, Role.MANAGER):
+    if role in MANAGERS:
         return
     if role == Role.CONSULTANT and actor.staff_id is not None and actor.staff_id == staff_id:
         return

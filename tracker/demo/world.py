@@ -19,7 +19,9 @@ from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities import services as authorities
 from tracker.authorities.models import Authority
+from tracker.billing.demo import build
 from tracker.dates import add_months
+from tracker.days import services as days
 from tracker.demo.sap import build_sap
 from tracker.engagements import services as engagements
 from tracker.settings import services as settings
@@ -181,7 +183,6 @@ def _days(session: Session, world: DemoWorld) -> None:
     """About 25 days on the CWAC package (scoping, the SAP workshop, the
     four-day programme for two trainers, mentoring, tools, action planning),
     a lighter Wirral package, shared-service exploration, and planned days."""
-    from tracker.days import services as days
 
     today = world.today
     booked: dict[tuple[int, date], Decimal] = {}
@@ -257,6 +258,5 @@ def _days(session: Session, world: DemoWorld) -> None:
 def _billing(session: Session, world: DemoWorld) -> None:
     """Invoices for the CWAC package's first months (paid, one credited), an
     overdue one, and a Wirral invoice outside the scope of VAT (after days exist)."""
-    from tracker.billing.demo import build
 
     build(session, world, ACTOR)

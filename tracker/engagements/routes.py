@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles, signed_in
+from tracker.access import MANAGERS, Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices, client_filter_options
 from tracker.engagements import services
@@ -19,7 +19,6 @@ from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _form(obj=None) -> EngagementForm:

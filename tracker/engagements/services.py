@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import MANAGERS, Role
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
 from tracker.engagements.models import (
@@ -266,4 +266,4 @@ def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
 
 
 def can_manage(user) -> bool:
-    return user.role in (Role.ADMIN, Role.MANAGER)
+    return user.role in MANAGERS

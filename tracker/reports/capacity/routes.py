@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock, dates, exports
-from tracker.access import Role, roles
+from tracker.access import MANAGERS, roles
 from tracker.database import utcnow
 from tracker.dates import parse_month
 from tracker.errors import DomainError
@@ -19,10 +19,8 @@ from tracker.reports.capacity.models import ReviewStatus
 from tracker.reports.capacity.tables import capacity_table
 from tracker.web import apply_errors
 
-REVIEWERS = (Role.ADMIN, Role.MANAGER)
 
-
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/capacity")
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
@@ -46,7 +44,7 @@ def _max_share(report) -> float:
     return max([0.25, *shares])
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.post("/capacity/<month>/review")
 def save_review(month: str):
     first = parse_month(month, clock.today())
@@ -69,7 +67,7 @@ def save_review(month: str):
     )
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.post("/capacity/<month>/sign")
 def sign_review(month: str):
     first = parse_month(month, clock.today())
@@ -87,7 +85,7 @@ def sign_review(month: str):
     return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/capacity/export")
 def export_capacity():
     month = parse_month(request.args.get("month"), clock.today())
@@ -98,7 +96,7 @@ def export_capacity():
     return download(content, mimetype, f"capacity-{month:%Y-%m}.{ext}")
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/reviews")
 def review_trend():
     return render_template("reports/reviews.html", rows=reviews.trend(db.session))

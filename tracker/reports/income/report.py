@@ -33,6 +33,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tracker import results_cache as cache
 from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
 from tracker.database import dsum
@@ -305,7 +306,6 @@ def cached_income_report(session: Session, start: date, end: date, by: str = "mo
                          client_id: int | None = None) -> IncomeReport:
     """income_report, served again while no data has changed (tracker/results_cache.py):
     what the page and the API call, so many readers cost one computation."""
-    from tracker import results_cache as cache
 
     return cache.cached(session, "income", (start, end, by, client_id),
                         lambda: income_report(session, start, end, by, client_id))

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from tracker import clock, exports
 from tracker import results_cache as cache
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reports.blueprint import bp, download, export_format
@@ -16,8 +16,6 @@ from tracker.reports.income.estimates import estimate_bands
 from tracker.reports.income.forms import IncomeForm
 from tracker.reports.income.tables import income_filename, income_table, income_title
 from tracker.web import apply_errors
-
-INCOME_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
 
 
 def _defaults(form: IncomeForm) -> None:
@@ -34,7 +32,7 @@ def _defaults(form: IncomeForm) -> None:
 BANDS_SHOWN = 25
 
 
-@roles(*INCOME_ROLES)
+@roles(*FINANCE_ROLES)
 @bp.get("/income")
 def income_report():
     form = IncomeForm(request.args)

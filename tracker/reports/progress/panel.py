@@ -2,10 +2,10 @@
 
 from flask import render_template
 
-from tracker.reports.progress.routes import READERS
+from tracker.access import PROGRESS_READERS
 
 
 def progress_link(engagement, user):
-    if getattr(user, "role", None) not in READERS:
+    if getattr(user, "role", None) not in PROGRESS_READERS:
         return None
     return render_template("reports/_progress_link.html", engagement=engagement)

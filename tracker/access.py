@@ -9,8 +9,8 @@ the services, which answer NotFound for other authorities' objects.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import wraps
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -40,6 +40,34 @@ FINANCE_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
 INVOICE_READERS = (*FINANCE_ROLES, Role.CLIENT)
 #: Read an engagement's progress report: those who deliver it, and its client.
 PROGRESS_READERS = (*DELIVERERS, Role.CLIENT)
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Who acts when no user does: a CLI command, the demo, a test. It has no
+    role, staff record or authority; the engagement policy lets it do what the
+    rules allow, and the audit log records it under its name."""
+
+    name: str
+    role = None
+    staff_id = None
+    authority_id = None
+    id = None
+
+    @property
+    def email(self) -> str:
+        return self.name
+
+
+def is_system(actor) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+#: CLI commands, and the demo and its synthetic data.
+CLI = SystemActor("cli")
+DEMO = SystemActor("demo")
+SYSTEM = SystemActor("system")
+
 PUBLIC = "public"
 ACCESS_ATTR = "_access"
 
@@ -102,17 +130,3 @@ def register_access(app: Flask) -> None:
             abort(403)
         return None
 
-
-def require_role(*allowed: Role):
-    """For code paths inside a view that need a narrower role (e.g. a POST)."""
-
-    def decorate(func):
-        @wraps(func)
-        def wrapper(*args, **kwargs):
-            if not has_role(current_user, *allowed):
-                abort(403)
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    return decorate

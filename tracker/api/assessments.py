@@ -10,8 +10,8 @@ from tracker.api.core import Param, api_bp, list_response, load, operation, pagi
 from tracker.api.schema import Bool, Date, DateTime, Dec, FieldError, Int, ListOf, MapOf, Nested, Schema, Str
 from tracker.assessments import framework, services
 from tracker.assessments.models import AssessmentResponse, SapStandard
-from tracker.assessments.permissions import check_may_edit, check_may_score
 from tracker.assessments.summary import RoundSummary, summarise
+from tracker.engagements.policy import check_may_edit, check_may_score
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate

@@ -8,7 +8,7 @@ from tracker import clock
 from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
-from tracker.assessments.permissions import check_may_edit
+from tracker.engagements.policy import check_may_edit
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate

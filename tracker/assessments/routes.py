@@ -13,8 +13,8 @@ from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.assessments import framework, services
 from tracker.assessments.charts import section_chart_png
 from tracker.assessments.forms import AssessmentForm, field_name, framework_form, response_form
-from tracker.assessments.permissions import check_may_edit, check_may_score, may_edit, may_score
 from tracker.assessments.summary import chart_series, section_means_by_round, summarise
+from tracker.engagements.policy import check_may_edit, check_may_score, may_edit, may_score
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db

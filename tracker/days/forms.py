@@ -49,7 +49,7 @@ class PlanForm(FlaskForm):
 
 
 class DeliverForm(FlaskForm):
-    day_ids = HiddenField()
+    """No fields: the list's deliver and delete buttons post only its CSRF token."""
 
 
 class ImportForm(FlaskForm):

@@ -214,7 +214,7 @@ def import_rows(session: Session, actor, rows: list[RawRow], today: date,
                 fields["staff_email"] = fields.pop("staff_id")
         else:
             try:
-                services.check_may_edit(actor, clean.staff.id)
+                services.check_may_change_days(actor, clean.staff.id)
                 if getattr(actor, "role", None) == Role.CONSULTANT and (clean.engagement.id, clean.staff.id) not in team:
                     raise ValidationFailed.for_field("engagement_id", "You are not on this engagement's team.")
             except DomainError as exc:

@@ -20,11 +20,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from tracker.access import FINANCE_ROLES, MANAGERS, Role
+from tracker.access import Role
 from tracker.audit import services as audit
 from tracker.days.models import Activity, DayState, SupportDay
-from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
-from tracker.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
+from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
+from tracker.engagements.policy import check_logs_on_team, check_may_change_days, staff_on_team
+from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
 from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
 from tracker.plans.models import Goal
@@ -32,15 +33,10 @@ from tracker.staff.models import StaffMember
 
 ONE_DAY = Decimal("1")
 DELIVERABLE_STATUSES = frozenset({EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
-PLANNABLE_STATUSES = frozenset({EngagementStatus.PROPOSED, EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
 
 
 class DoubleBooked(Conflict):
     code = "double_booked"
-
-
-class EngagementClosed(Conflict):
-    code = "engagement_closed"
 
 
 class DuplicateDay(Conflict):
@@ -71,24 +67,6 @@ class DayInput:
 
 
 # --- who may touch whose days -------------------------------------------------
-
-def can_see_all_days(actor) -> bool:
-    return getattr(actor, "role", None) in FINANCE_ROLES
-
-
-def check_may_edit(actor, staff_id: int) -> None:
-    """Managers and admins edit anyone's days; a consultant only their own."""
-    if isinstance(actor, str):  # CLI, demo, imports run by the system
-        return
-    role = getattr(actor, "role", None)
-    if role in MANAGERS:
-        return
-    if role == Role.CONSULTANT and actor.staff_id is not None and actor.staff_id == staff_id:
-        return
-    if role == Role.CONSULTANT:
-        raise Forbidden.for_field("staff_id", "You can record and change only your own days.")
-    raise Forbidden("Your role cannot record support days.")
-
 
 # --- validation ----------------------------------------------------------------
 
@@ -235,13 +213,7 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
 
 
 def check_on_team(session: Session, actor, clean: CleanDay) -> None:
-    """A consultant logs days only on engagements whose team they are on."""
-    if getattr(actor, "role", None) != Role.CONSULTANT:
-        return
-    member = session.scalar(sa.select(EngagementMember.staff_id).where(
-        EngagementMember.engagement_id == clean.engagement.id, EngagementMember.staff_id == clean.staff.id))
-    if member is None:
-        raise Forbidden.for_field("engagement_id", f"You are not on the team for “{clean.engagement.title}”; ask a manager.")
+    check_logs_on_team(session, actor, clean.engagement, clean.staff.id)
 
 
 def _lock_staff(session: Session, staff_id: int) -> None:
@@ -312,7 +284,7 @@ def _snapshot(day: SupportDay) -> dict:
 def add_day(session: Session, actor, data: DayInput, today: date) -> SupportDay:
     """Validate and add one day to the session (no commit): for batches."""
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
     _check_unique_cell(session, clean)
@@ -336,9 +308,9 @@ def change_day(session: Session, actor, day: SupportDay, data: DayInput, today: 
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     if clean.engagement.id != day.engagement_id:
         check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
@@ -361,7 +333,7 @@ def remove_day(session: Session, actor, day: SupportDay) -> None:
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     audit.record(session, actor, "delete", "support_day", day.id, _snapshot(day), None)
     session.delete(day)
     session.flush()
@@ -403,8 +375,7 @@ def may_see(session: Session, actor, day: SupportDay) -> bool:
     if role == Role.CONSULTANT:
         if actor.staff_id == day.staff_id:
             return True
-        return session.scalar(sa.select(EngagementMember.staff_id).where(
-            EngagementMember.engagement_id == day.engagement_id, EngagementMember.staff_id == actor.staff_id)) is not None
+        return staff_on_team(session, actor.staff_id, day.engagement_id)
     return True
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import DEMO, Role
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities import services as authorities
@@ -27,7 +27,7 @@ from tracker.engagements import services as engagements
 from tracker.settings import services as settings
 from tracker.staff import services as staff
 
-ACTOR = "demo"
+ACTOR = DEMO
 
 
 @dataclass

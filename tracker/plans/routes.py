@@ -8,9 +8,9 @@ from flask_login import current_user
 from tracker import clock
 from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.assessments import framework
-from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit
 from tracker.assessments.services import key_areas_of, rounds_of
 from tracker.assessments.summary import section_figures
+from tracker.engagements.policy import check_may_edit, is_own_client, may_edit
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, Forbidden
 from tracker.extensions import db

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.assessments import framework
-from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit, visible
 from tracker.assessments.services import key_areas_of
 from tracker.audit import services as audit
 from tracker.database import dsum
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
+from tracker.engagements.policy import check_may_edit, is_own_client, may_edit, visible
 from tracker.errors import Forbidden, NotFound, ValidationFailed
 from tracker.plans.models import Goal, GoalStandard, Milestone, MilestoneStatus, code_key
 

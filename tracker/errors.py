@@ -1,7 +1,7 @@
 """The DomainError family, and the 400/403/404/405/413/500 handlers.
 
 Services raise DomainError subclasses; pages show them beside the form field
-they name; the API answers with API.md's error shape and the class's status.
+they name; the API answers with docs/api.md's error shape and the class's status.
 No handler ever shows a stack trace.
 """
 

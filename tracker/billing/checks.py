@@ -1,4 +1,4 @@
-"""Invoice rules for `flask check` (DESIGN.md rules 1–3): no day on two live
+"""Invoice rules for `flask check` (docs/data-model.md rules 2–3): no day on two live
 invoices, every total the sum of its stored lines, gap-free numbers, payments
 adding up. Each check aggregates in SQL and reports at most 50 problems."""
 

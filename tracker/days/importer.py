@@ -2,7 +2,7 @@
 rules as a single day; one bad row and nothing is saved, with every bad row
 listed by its line number and field.
 
-Columns (API.md): engagement_id, staff_email, worked_on, activity, days,
+Columns (docs/api.md, the import endpoint): engagement_id, staff_email, worked_on, activity, days,
 billable, notes. Rows are validated in memory against bulk-loaded engagements,
 staff and existing bookings, then written with bulk inserts, so large files
 import in seconds.

@@ -1,4 +1,4 @@
-"""`flask check`: verify the rules of DESIGN.md hold on the data itself.
+"""`flask check`: verify the rules of docs/data-model.md hold on the data itself.
 
 Each check returns a list of problems (empty when the rule holds). Each module
 lists its checks in CHECKS; features declare theirs in init_app (billing: invoices).

@@ -5,12 +5,13 @@ from tracker.api.core import Param, api_bp, list_response, load, operation, pagi
 from tracker.api.schema import Bool, Int, Schema, Str
 from tracker.authorities import services
 from tracker.authorities.models import Authority, AuthorityKind
+from tracker.authorities.services import NAME_MAX
 from tracker.extensions import db
 from tracker.pagination import paginate
 
 AuthoritySchema = Schema("Authority", {
     "id": Int(read_only=True),
-    "name": Str(required=True, min_length=1, max_length=160),
+    "name": Str(required=True, min_length=1, max_length=NAME_MAX),
     "kind": Str(enum=[k.value for k in AuthorityKind], default=AuthorityKind.COUNCIL.value),
     "is_lead": Bool(default=False),
     "address": Str(max_length=1000, default=""),

@@ -9,6 +9,7 @@ from tracker.api.core import BadRequest, Param, api_bp, list_response, load, ope
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState, SupportDay
+from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
 from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
@@ -25,7 +26,7 @@ DaySchema = Schema("SupportDay", {
     "state": Str(enum=[s.value for s in DayState], default=DayState.DELIVERED.value,
                  description="planned or delivered on input; invoiced is set by invoicing."),
     "goal_id": Int(nullable=True, minimum=1, description="The action-plan goal the day served."),
-    "notes": Str(max_length=2000, default=""),
+    "notes": Str(max_length=NOTES_MAX, default=""),
 })
 
 ImportResult = Schema("DayImportResult", {"imported": Int(read_only=True)})

@@ -14,13 +14,14 @@ from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.plans import services
 from tracker.plans.models import MilestoneStatus
+from tracker.plans.services import TEXT_MAX, TITLE_MAX
 
 GoalSchema = Schema("Goal", {
     "id": Int(read_only=True),
     "engagement_id": Int(read_only=True),
     "position": Int(read_only=True, description="Goal 1, 2, … in the plan."),
-    "title": Str(required=True, min_length=1, max_length=200),
-    "description": Str(max_length=5000, default=""),
+    "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
+    "description": Str(max_length=TEXT_MAX, default=""),
     "standard_codes": ListOf(Str(max_length=8), max_items=40, default=[],
                              description="SAP standards the goal addresses, e.g. [\"1.3\", \"2.1\"]."),
     "key_area": Str(max_length=200, nullable=True, default=None,
@@ -34,11 +35,11 @@ GoalSchema = Schema("Goal", {
 MilestoneSchema = Schema("Milestone", {
     "id": Int(read_only=True),
     "goal_id": Int(read_only=True),
-    "title": Str(required=True, min_length=1, max_length=200),
+    "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
     "owner": Str(required=True, min_length=1, max_length=120),
     "due_on": Date(required=True),
     "status": Str(enum=[s.value for s in MilestoneStatus], default=MilestoneStatus.NOT_STARTED.value),
-    "evidence": Str(max_length=5000, default=""),
+    "evidence": Str(max_length=TEXT_MAX, default=""),
     "completed_on": Date(read_only=True, nullable=True, description="Set when the status becomes done."),
     "overdue": Bool(read_only=True, description="Open and past its due date."),
     "due_soon": Bool(read_only=True, description="Open and due within 14 days."),

@@ -15,6 +15,9 @@ from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.web import options
 
+#: The limit the form and the API schema take from here.
+NAME_MAX = 160
+
 
 @dataclass
 class AuthorityInput:
@@ -32,8 +35,8 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
     name = (data.name or "").strip()
     if not name:
         fields["name"] = "Give the authority's name."
-    elif len(name) > 160:
-        fields["name"] = "Use at most 160 characters."
+    elif len(name) > NAME_MAX:
+        fields["name"] = f"Use at most {NAME_MAX} characters."
     try:
         kind = AuthorityKind(data.kind)
     except ValueError:

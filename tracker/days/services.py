@@ -34,6 +34,9 @@ from tracker.staff.models import StaffMember
 ONE_DAY = Decimal("1")
 DELIVERABLE_STATUSES = frozenset({EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
 
+#: The limit the forms and the API schema take from here.
+NOTES_MAX = 2000
+
 
 class DoubleBooked(Conflict):
     code = "double_booked"
@@ -200,7 +203,7 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
             fields["worked_on"] = "A delivered day cannot be in the future; book it as planned."
 
     notes = (data.notes or "").strip()
-    if len(notes) > 2000:
+    if len(notes) > NOTES_MAX:
         fields["notes"] = "Notes are limited to 2,000 characters."
 
     clean = CleanDay(engagement, staff, worked_on, activity, amount, billable, state, notes)

@@ -37,6 +37,10 @@ TRANSITIONS: dict[EngagementStatus, frozenset[EngagementStatus]] = {
 
 STANDARD_VAT = Decimal("0.2000")
 
+#: Limits the forms and the API schema take from here.
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+
 
 @dataclass
 class EngagementInput:
@@ -90,8 +94,8 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
     title = (data.title or "").strip()
     if not title:
         fields["title"] = "Give the engagement a title."
-    elif len(title) > 200:
-        fields["title"] = "Use at most 200 characters."
+    elif len(title) > TITLE_MAX:
+        fields["title"] = f"Use at most {TITLE_MAX} characters."
     out["title"] = title
 
     try:

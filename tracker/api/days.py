@@ -67,8 +67,7 @@ def list_days(engagement_id: int):
         except ValueError:
             raise ValidationFailed("Some query parameters are not valid.", {"month": "month must be YYYY-MM"}) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
-    if current_user.role == Role.CONSULTANT:
-        filters.staff_id = current_user.staff_id or -1
+    services.confine_to_own_days(current_user, filters)
     stmt = services.days_query(engagement.id, filters)
     return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
                                                       options=services.one_engagement_rows()))

@@ -7,7 +7,7 @@ from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.extensions import db
 from tracker.reports.income import report as income
-from tracker.reports.income.estimates import estimate_bands
+from tracker.reports.income.estimates import cached_estimate_bands
 from tracker.reports.income.tables import income_filename, income_table, income_title
 
 QUERY = [
@@ -54,5 +54,5 @@ def income_report():
     return IncomeReportSchema.dump({
         "start": report.start, "end": report.end, "by": report.by, "client_id": report.client_id,
         "rows": report.rows, "totals": report.totals,
-        "estimates": estimate_bands(db.session, start, end, report.client_id),
+        "estimates": cached_estimate_bands(db.session, start, end, report.client_id),
     })

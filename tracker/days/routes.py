@@ -55,8 +55,7 @@ def list_days(engagement_id: int):
         staff_id=id_arg(request.args.get("staff_id")), activity=None if filters.activity.errors else filters.activity.data or None,
         state=None if filters.state.errors else filters.state.data or None, month=month,
     )
-    if current_user.role == Role.CONSULTANT:
-        chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
+    services.confine_to_own_days(current_user, chosen)
     page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
                                page, per_page, options=services.one_engagement_rows(),

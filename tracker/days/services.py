@@ -391,6 +391,13 @@ class DayFilters:
     billable: bool | None = None
 
 
+def confine_to_own_days(actor, filters: DayFilters) -> DayFilters:
+    """A consultant lists only their own days (pages and API alike)."""
+    if getattr(actor, "role", None) == Role.CONSULTANT:
+        filters.staff_id = actor.staff_id or -1
+    return filters
+
+
 #: Newest first; ix_support_days_engagement_id_worked_on_id serves it (see pagination.paginate_deferred).
 DAY_ORDER = (SupportDay.worked_on.desc(), SupportDay.id.desc())
 

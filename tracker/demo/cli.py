@@ -77,8 +77,6 @@ def login_command():
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
 def generate_command(days, authorities, staff, engagements, seed, today):
     """Synthetic national-scale data for benchmarks (into an empty database)."""
-
-
     if not demo.is_empty(db.session):
         raise click.ClickException("The database already holds data; generate into an empty database.")
     db.session.remove()

@@ -17,7 +17,7 @@ from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.mail.models import OutboxAttachment, OutboxMessage
 from tracker.plans.models import Goal, GoalStandard, Milestone
-from tracker.reports.models import CapacityReview
+from tracker.reports.capacity.models import CapacityReview
 from tracker.resets.models import PasswordToken
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember

@@ -15,7 +15,7 @@ from tracker.billing import services as billing
 from tracker.engagements.models import EngagementMember
 from tracker.mail.models import MessageKind, OutboxMessage
 from tracker.reminders import services as reminders
-from tracker.reports.models import CapacityReview, ReviewStatus
+from tracker.reports.capacity.models import CapacityReview, ReviewStatus
 
 
 def _run(runner, today: date) -> str:

@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from tracker.access import roles
+from tracker.access import FINANCE_ROLES, roles
 from tracker.api.core import api_bp, operation
 from tracker.api.schema import DateTime, Int, Schema, Str
 from tracker.billing import mailing
@@ -21,7 +21,7 @@ InvoiceSendSchema = Schema("InvoiceSend", {
 })
 
 
-@roles(*billing.MANAGE_ROLES)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/send")
 @operation("Send an issued invoice or credit note to the client's finance e-mail, with its PDF (queued in the outbox)",
            tags=["invoices"], response=InvoiceSendSchema, status=202,

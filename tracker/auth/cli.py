@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from tracker.access import Role
+from tracker.access import CLI, Role
 from tracker.auth import services
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -26,7 +26,7 @@ def users_cli():
 def create_user_command(email, role, authority_id, staff_id, name, password):
     try:
         user = services.create_user(
-            db.session, "cli", email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
+            db.session, CLI, email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
         )
     except DomainError as error:
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())

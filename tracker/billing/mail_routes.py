@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user
 
-from tracker.access import roles
+from tracker.access import FINANCE_ROLES, roles
 from tracker.billing import mailing
 from tracker.billing import services as billing
 from tracker.billing.forms import ConfirmForm
@@ -15,7 +15,7 @@ from tracker.extensions import db
 bp = Blueprint("invoice_mail", __name__, url_prefix="/invoices")
 
 
-@roles(*billing.MANAGE_ROLES)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/send")
 def send_invoice(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -33,7 +33,3 @@ def invoice_sends(invoice):
     """For the invoice page: when and to whom it was sent (newest first)."""
     return mailing.sends_of(db.session, invoice)
 
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.add_template_global(invoice_sends)

@@ -1,18 +1,15 @@
-"""/admin/outbox: what was sent, what waits and why (admins only); and the
-feature's wiring, init_app()."""
+"""/admin/outbox: what was sent, what waits and why (admins only)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from tracker.access import Role, roles
 from tracker.database import utcnow
 from tracker.errors import NotFound
 from tracker.extensions import db
 from tracker.mail import services as mail
-from tracker.mail.cli import mail_cli
 from tracker.mail.models import MessageStatus, OutboxAttachment
-from tracker.mail.preferences import bp as preferences_bp
 from tracker.pagination import page_args, paginate
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
@@ -55,8 +52,3 @@ def retry(message_id: int):
     flash(f"Message {message.id} will be sent at the next run of flask mail send.", "success")
     return redirect(url_for("mail.show_message", message_id=message.id))
 
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(preferences_bp)
-    app.cli.add_command(mail_cli)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +38,3 @@ def run_command(today):
     for note in summary.skipped:
         click.echo(f"Not sent: {note}.")
 
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(reminders_cli)

@@ -31,7 +31,7 @@ from tracker.engagements.models import Engagement, EngagementMember, EngagementS
 from tracker.errors import ValidationFailed
 from tracker.mail import services as mail
 from tracker.mail.models import MessageKind
-from tracker.reports.models import CapacityReview, ReviewStatus
+from tracker.reports.capacity.models import CapacityReview, ReviewStatus
 
 THRESHOLDS = ((100, Decimal("1")), (80, AMBER_FROM))  # highest first
 

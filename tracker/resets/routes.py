@@ -1,8 +1,8 @@
-"""/password/forgot and /password/reset/<token> (public), and the feature's init_app()."""
+"""/password/forgot and /password/reset/<token> (public)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import logout_user
 
 from tracker.access import public
@@ -55,6 +55,3 @@ def reset(token: str):
             return redirect(url_for("auth.login"))
     return render_template("resets/reset.html", form=form, purpose=found.purpose.value, email=found.user.email)
 
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -59,10 +59,10 @@ def test_overdue_reminders_go_once_per_stage_and_stop_when_paid(app, smtp, world
 def test_no_reminder_once_paid_or_credited(app, world, session):
     samples = billing_samples(session, world)
     invoice = samples["a"]
-    billing.record_payment(session, "test", invoice, str(invoice.gross), factories.TODAY, "BACS", factories.TODAY)
+    billing.record_payment(session, factories.ACTOR, invoice, str(invoice.gross), factories.TODAY, "BACS", factories.TODAY)
     world.client_b.finance_email = "ap@b.example.org"
     session.commit()
-    billing.credit_invoice(session, "test", samples["b"], "Not ours", factories.TODAY)
+    billing.credit_invoice(session, factories.ACTOR, samples["b"], "Not ours", factories.TODAY)
     summary = reminders.run(session, invoice.due_on + timedelta(days=30), [7, 21])
     assert summary.overdue == 0 and _queued(session, MessageKind.OVERDUE_REMINDER) == []
 

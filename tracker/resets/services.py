@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.access import SYSTEM
 from tracker.audit import services as audit
 from tracker.auth.models import ApiToken, User
 from tracker.auth.passwords import hash_password, password_problem
@@ -66,7 +67,7 @@ def request_reset(session: Session, email: str, now: datetime) -> None:
         subject="Reset your password", template="resets/mail/reset", user_id=user.id,
         context={"user": user, "link": link_for(plain), "lead": mail.sender_name(session), "hours": 1},
     )
-    audit.record(session, "system", "password_reset_requested", "user", user.id, None, {"requested": True})
+    audit.record(session, SYSTEM, "password_reset_requested", "user", user.id, None, {"requested": True})
     session.commit()
 
 

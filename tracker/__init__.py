@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from config import INSTANCE_DIR, Config, config_from_env
+from tracker import json_depth
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
     trust_proxy_headers(app)
+    json_depth.init_app(app)  # every request.get_json() refuses over-deep bodies
 
     register_extensions(app)
     from tracker.web import register_converters

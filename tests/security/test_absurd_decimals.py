@@ -67,7 +67,7 @@ def test_forms_show_the_message_on_the_field(login_as, world, session, text):
         (manager, "/engagements/new", {"client_id": world.client_a.id, "title": "T", "kind": "support_package",
                                        "start_date": "2026-06-01", "end_date": "2027-05-31",
                                        "estimated_days_low": "20", "estimated_days_high": "30",
-                                       "vat_rate": "0.20"}, "day_rate"),
+                                       "vat": "0.20"}, "day_rate"),
         (manager, f"/engagements/{world.engagement_a.id}/days/new",
          {"staff_id": world.staff["s1"].id, "worked_on": "2026-11-02", "activity": "scoping",
           "state": "delivered"}, "days"),

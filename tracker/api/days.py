@@ -3,14 +3,14 @@ from datetime import date
 from flask import request
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, date_bounds
 from tracker.access import Role, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.services import get_engagement
-from tracker.errors import Forbidden, ValidationFailed
+from tracker.errors import Forbidden
 from tracker.extensions import db
 from tracker.pagination import paginate_deferred
 
@@ -62,11 +62,7 @@ def list_days(engagement_id: int):
     q = query_values(FILTERS)
     month = None
     if "month" in q:
-        try:
-            year, mon = (int(p) for p in q["month"].split("-"))
-            month = date(year, mon, 1)
-        except ValueError:
-            raise ValidationFailed("Some query parameters are not valid.", {"month": "month must be YYYY-MM"}) from None
+        month = date_bounds.parse_month(q["month"], "month")
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     if current_user.role == Role.CONSULTANT:
         filters.staff_id = current_user.staff_id or -1

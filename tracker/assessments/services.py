@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import date_bounds
 from tracker.assessments import framework
 from tracker.assessments.models import Assessment, AssessmentResponse, SapStandard, Score
 from tracker.assessments.permissions import check_may_edit, check_may_score, visible
@@ -106,6 +107,7 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
         fields["label"] = "Use at most 80 characters."
     if not isinstance(data.assessed_on, date):
         fields["assessed_on"] = "Give the date of the exercise (YYYY-MM-DD)."
+    date_bounds.check_fields(fields, assessed_on=data.assessed_on)
     areas: list[str] = []
     raw_areas = data.key_areas if isinstance(data.key_areas, list) else [data.key_areas]
     for raw in raw_areas:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker import clock, results_cache
+from tracker import clock, date_bounds, results_cache
 from tracker.access import Role, roles
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
@@ -43,11 +43,7 @@ def staff_options_for(user) -> list[tuple[int, str]]:
 def _parse_month(raw: str | None) -> date | None:
     if not raw:
         return None
-    try:
-        year, month = (int(p) for p in raw.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
+    return date_bounds.parse_month(raw, "month")
 
 
 @roles(*READERS)

@@ -21,6 +21,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
+from tracker import date_bounds
 from tracker.access import Role
 from tracker.audit import services as audit
 from tracker.days.models import Activity, DayState, SupportDay
@@ -153,6 +154,9 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
             worked_on = None
     if not isinstance(worked_on, date):
         fields["worked_on"] = "Give the date as YYYY-MM-DD."
+        worked_on = None
+    elif not date_bounds.in_range(worked_on):
+        fields["worked_on"] = date_bounds.out_of_range_message()
         worked_on = None
 
     try:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tracker import date_bounds
 from tracker.access import Role, roles
 from tracker.days import importer, week
 from tracker.days.forms import ACTIVITY_OPTIONS, ImportForm, WeekForm
@@ -26,6 +27,8 @@ def _week_start(raw: str | None) -> date:
         chosen = date.fromisoformat(raw) if raw else today()
     except ValueError:
         chosen = today()
+    if not date_bounds.in_range(chosen):
+        chosen = today()  # a far-off week is not worth an error page: show this one
     return week.week_start(chosen)
 
 

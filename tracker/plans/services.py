@@ -16,6 +16,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import date_bounds
 from tracker.assessments import framework
 from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit, visible
 from tracker.assessments.services import key_areas_of
@@ -179,6 +180,7 @@ def _clean_milestone(data: MilestoneInput) -> dict:
         out[name] = value
     if not isinstance(data.due_on, date):
         fields["due_on"] = "Give the due date (YYYY-MM-DD)."
+    date_bounds.check_fields(fields, due_on=data.due_on)
     out["due_on"] = data.due_on
     try:
         out["status"] = MilestoneStatus(data.status)

@@ -33,6 +33,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tracker import date_bounds
 from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
 from tracker.database import dsum
@@ -87,8 +88,11 @@ def financial_year_start(today: date) -> date:
 
 
 def check_period(start: date, end: date, by: str) -> None:
-    fields = {}
-    if end < start:
+    fields: dict[str, str] = {}
+    date_bounds.check_fields(fields, start=start, end=end)
+    if "start" in fields or "end" in fields:
+        pass  # out of range: said above
+    elif end < start:
         fields["end"] = "The end date must not be before the start date."
     elif (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
         fields["end"] = "The period can be at most ten years."

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, date_bounds
 from tracker.access import Role, roles
 from tracker.database import utcnow
 from tracker.errors import DomainError, ValidationFailed
@@ -26,11 +26,7 @@ REVIEWERS = (Role.ADMIN, Role.MANAGER)
 def parse_month(raw: str | None, default: date) -> date:
     if not raw:
         return capacity.month_start(default)
-    try:
-        year, month = (int(p) for p in raw.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
+    return date_bounds.parse_month(raw, "month")
 
 
 def export_format(raw: str | None) -> str:

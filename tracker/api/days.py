@@ -10,7 +10,6 @@ from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.services import get_engagement
-from tracker.errors import Forbidden
 from tracker.extensions import db
 from tracker.pagination import paginate_deferred
 
@@ -64,8 +63,7 @@ def list_days(engagement_id: int):
     if "month" in q:
         month = date_bounds.parse_month(q["month"], "month")
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
-    if current_user.role == Role.CONSULTANT:
-        filters.staff_id = current_user.staff_id or -1
+    services.visible_filters(current_user, filters)
     stmt = services.days_query(engagement.id, filters)
     return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
                                                       options=services.one_engagement_rows()))
@@ -82,10 +80,7 @@ def create_day(engagement_id: int):
 
 
 def _visible_day(day_id: int):
-    day = services.get_day(db.session, current_user, day_id)
-    if current_user.role == Role.CLIENT:
-        raise Forbidden("Client users cannot see individual days.")
-    return day
+    return services.get_day(db.session, current_user, day_id)  # 404 outside the days rule
 
 
 @roles(*READERS)

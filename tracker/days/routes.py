@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock, date_bounds, results_cache
@@ -63,8 +63,7 @@ def list_days(engagement_id: int):
         staff_id=id_arg(request.args.get("staff_id")), activity=None if filters.activity.errors else filters.activity.data or None,
         state=None if filters.state.errors else filters.state.data or None, month=month,
     )
-    if current_user.role == Role.CONSULTANT:
-        chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
+    services.visible_filters(current_user, chosen)  # consultants see only their own days
     page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
                                page, per_page, options=services.one_engagement_rows(),
@@ -106,10 +105,7 @@ def create_day(engagement_id: int):
 
 
 def _get_day(day_id: int) -> SupportDay:
-    day = services.get_day(db.session, current_user, day_id)
-    if current_user.role == Role.CONSULTANT and day.staff_id != current_user.staff_id:
-        abort(403)
-    return day
+    return services.get_day(db.session, current_user, day_id)  # 404 outside the days rule
 
 
 @roles(*LOGGERS)

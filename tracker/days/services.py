@@ -375,9 +375,15 @@ def input_from(day: SupportDay, **changes) -> DayInput:
 
 # --- reading ------------------------------------------------------------------
 
+# The one rule for individual days, used by pages, API and lists alike:
+# admins, managers and finance see every day; a consultant sees only their own
+# (their diary; engagements' totals on the engagement and report pages still
+# count everyone's days); client users see no individual day, only their
+# engagements' figures in progress reports. A day outside the rule answers 404,
+# as a missing one does.
+
 def get_day(session: Session, actor, day_id: int) -> SupportDay:
-    """A day the actor may see: managers/finance/admin all, consultants their own
-    and their engagements', client users their authority's (read-only)."""
+    """A day the actor may see (see the rule above), or NotFound."""
     day = session.get(SupportDay, day_id)
     if day is None or not may_see(session, actor, day):
         raise NotFound("No such support day.")
@@ -385,15 +391,21 @@ def get_day(session: Session, actor, day_id: int) -> SupportDay:
 
 
 def may_see(session: Session, actor, day: SupportDay) -> bool:
-    role = actor.role
-    if role == Role.CLIENT:
-        return day.engagement.client_id == actor.authority_id
-    if role == Role.CONSULTANT:
-        if actor.staff_id == day.staff_id:
-            return True
-        return session.scalar(sa.select(EngagementMember.staff_id).where(
-            EngagementMember.engagement_id == day.engagement_id, EngagementMember.staff_id == actor.staff_id)) is not None
-    return True
+    if isinstance(actor, str):  # CLI and system jobs
+        return True
+    if can_see_all_days(actor):
+        return True
+    if getattr(actor, "role", None) == Role.CONSULTANT:
+        return actor.staff_id is not None and actor.staff_id == day.staff_id
+    return False
+
+
+def visible_filters(actor, filters: DayFilters) -> DayFilters:
+    """``filters`` narrowed to the days ``actor`` may see (lists and exports)."""
+    if not can_see_all_days(actor) and not isinstance(actor, str):
+        staff_id = getattr(actor, "staff_id", None) if getattr(actor, "role", None) == Role.CONSULTANT else None
+        filters.staff_id = staff_id or -1
+    return filters
 
 
 @dataclass

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/.venv/bin
 export PYTHONPATH=$PWD FLASK_APP=app.py TRACKER_TODAY=${TRACKER_TODAY:-2026-11-23}
+# The scripts below build the app in-process (not under `flask`): say which environment.
+export TRACKER_ENV=${TRACKER_ENV:-development}
 DAYS=${BENCH_DAYS:-1000000}
 OUT=${BENCH_OUT:-bench/results}
 PASSWORD="bench passphrase $(date +%s)"

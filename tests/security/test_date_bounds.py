@@ -3,8 +3,11 @@ page or API call answers 422 naming the parameter, never "year 10000 is out
 of range" (500), and nothing far outside is stored to break reports later."""
 
 import pytest
+import sqlalchemy as sa
 
+from tests.factories import billing_samples, sap_objects
 from tracker.date_bounds import EARLIEST, LATEST, check_date, parse_month
+from tracker.days.models import SupportDay
 from tracker.errors import ValidationFailed
 
 
@@ -72,3 +75,38 @@ def test_week_page_far_dates_fall_back_to_this_week(login_as, world):
 def test_cli_capacity_refuses_them(runner, world):
     result = runner.invoke(args=["reports", "capacity", "--month", "9999-12", "--format", "csv"])
     assert result.exit_code != 0 and "2100" in result.output
+
+
+FAR = "9999-12-31"
+
+
+def test_no_page_with_a_date_field_fails_on_a_far_date(login_as, world, session):
+    """Every form and filter with a date, given 31 Dec 9999: a message or no filter, never a 500."""
+    invoice = billing_samples(session, world)["a"]
+    goal = sap_objects(session, world)["a"].goal
+    e = world.engagement_a.id
+    manager, admin, finance = login_as("manager"), login_as("admin"), login_as("finance")
+    s1 = world.staff["s1"].id
+    posts = [
+        (manager, f"/engagements/{e}/days/new", {"staff_id": s1, "worked_on": FAR, "activity": "scoping", "days": "1",
+                                                 "state": "planned"}),
+        (manager, f"/engagements/{e}/days/plan", {"staff_id": s1, "first": FAR, "count": "3", "days_each": "1",
+                                                  "activity": "scoping"}),
+        (manager, f"/engagements/{e}/assessments/new", {"label": "Far", "assessed_on": FAR}),
+        (manager, f"/goals/{goal.id}/milestones/new", {"title": "Far", "owner": "Me", "due_on": FAR,
+                                                       "status": "not_started"}),
+        (admin, "/settings/day_rate", {"value": "600.00", "effective_from": FAR, "note": ""}),
+        (finance, "/invoices/new", {"client_id": world.client_a.id, "up_to": FAR}),
+        (finance, f"/invoices/{invoice.id}/payments", {"amount": "1.00", "paid_on": FAR}),
+        (manager, "/reports/capacity/2026-11/review", {"reviewed_on": FAR, "notes": "x"}),
+    ]
+    for client, url, data in posts:
+        r = client.post(url, data=data)
+        assert r.status_code in (200, 302, 422), (url, r.status_code)
+    gets = [(admin, f"/audit/?start=0001-01-01&end={FAR}"), (finance, f"/invoices/?issued_from={FAR}&issued_to={FAR}"),
+            (finance, f"/invoices/export?issued_to={FAR}&format=csv"), (manager, f"/reports/income?end={FAR}"),
+            (manager, f"/days/week?start={FAR}")]
+    for client, url in gets:
+        r = client.get(url)
+        assert r.status_code in (200, 422), (url, r.status_code)
+    assert session.scalar(sa.select(sa.func.count()).select_from(SupportDay).where(SupportDay.worked_on > LATEST)) == 0

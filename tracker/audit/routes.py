@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
+from tracker import date_bounds
 from tracker.access import Role, roles
 from tracker.audit.models import AuditLog
 from tracker.extensions import db
@@ -16,10 +17,12 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _date(raw: str | None) -> date | None:
+    """A filter date; malformed or out of range (date_bounds) is no filter."""
     try:
-        return date.fromisoformat(raw) if raw else None
+        value = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return value if value is not None and date_bounds.in_range(value) else None
 
 
 def audit_query(who: str = "", entity: str = "", action: str = "", entity_id: str = "",

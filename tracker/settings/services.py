@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import date_bounds
 from tracker.audit import services as audit
 from tracker.errors import ValidationFailed
 from tracker.money import money
@@ -104,6 +105,7 @@ def set_value(session: Session, key: str, raw: str, effective_from: date, actor,
     the_spec = spec(key)
     if effective_from is None:
         raise ValidationFailed.for_field("effective_from", "Say from which date the value applies.")
+    date_bounds.check_date(effective_from, "effective_from")
     value = the_spec.parse(raw)
     row = session.scalar(sa.select(Setting).where(Setting.key == key, Setting.effective_from == effective_from))
     before = {"value": row.value} if row else None

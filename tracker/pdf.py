@@ -41,7 +41,7 @@ def _static_file(url: str) -> Path:
 
 @functools.cache
 def _fetcher_class():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse  # slow to import; only when a PDF is wanted
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415  (slow to import; only for PDFs)
 
     class StaticFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -61,7 +61,7 @@ def static_files_only():
 
 def html_to_pdf(html: str, stylesheets: list[Path] = ()) -> bytes:
     """Render ``html`` (plus print stylesheets read from disk) to PDF bytes."""
-    from weasyprint import CSS, HTML  # slow to import; only when a PDF is wanted
+    from weasyprint import CSS, HTML  # noqa: PLC0415  (slow to import; only when a PDF is wanted)
 
     fetcher = static_files_only()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import billing_samples, sap_objects
-from tracker.date_bounds import EARLIEST, LATEST, check_date, parse_month
+from tracker.dates import EARLIEST, LATEST, check_date, parse_month
 from tracker.days.models import SupportDay
 from tracker.errors import ValidationFailed
 
@@ -15,7 +15,7 @@ def test_the_shared_helpers():
     assert str(parse_month("2100-12")) == "2100-12-01" and str(parse_month("2000-01")) == "2000-01-01"
     for raw in ("9999-12", "1999-12", "0000-01", "2026-13", "2026", "abc", "10000-01"):
         with pytest.raises(ValidationFailed) as err:
-            parse_month(raw, "month")
+            parse_month(raw)
         assert "month" in err.value.fields
     check_date(EARLIEST, "on")
     check_date(LATEST, "on")

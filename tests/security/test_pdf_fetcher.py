@@ -14,7 +14,7 @@ from PIL import Image
 from tests.factories import billing_samples
 from tracker import pdf  # the module under test (absent on main)
 from tracker.billing import pdf as invoice_pdf
-from tracker.reports import progress_pdf
+from tracker.reports.progress import pdf as progress_pdf
 
 
 class Counting(BaseHTTPRequestHandler):

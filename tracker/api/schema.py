@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tracker import date_bounds
+from tracker.dates import EARLIEST, LATEST, in_range
 from tracker.errors import ValidationFailed
 from tracker.money import to_decimal
 
@@ -206,8 +206,8 @@ class Date(Field):
             parsed = date.fromisoformat(value)
         except ValueError:
             raise FieldError("must be a date YYYY-MM-DD") from None
-        if not date_bounds.in_range(parsed):
-            raise FieldError(f"must be a date between {date_bounds.EARLIEST} and {date_bounds.LATEST}")
+        if not in_range(parsed):
+            raise FieldError(f"must be a date between {EARLIEST} and {LATEST}")
         return parsed
 
     def format(self, value):

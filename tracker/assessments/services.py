@@ -1,6 +1,6 @@
 """Self-assessment rounds and group responses.
 
-Who may change them is in tracker.assessments.permissions; every change
+Who may change them is in tracker.engagements.policy; every change
 writes the audit log with the values before and after.
 """
 
@@ -12,13 +12,13 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import date_bounds
 from tracker.assessments import framework
 from tracker.assessments.models import Assessment, AssessmentResponse, SapStandard, Score
-from tracker.assessments.permissions import check_may_edit, check_may_score, visible
 from tracker.audit import services as audit
 from tracker.database import utcnow
+from tracker.dates import check_fields
 from tracker.engagements.models import Engagement
+from tracker.engagements.policy import check_may_edit, check_may_score, visible
 from tracker.errors import Conflict, NotFound, ValidationFailed
 
 MAX_KEY_AREAS = 12
@@ -107,7 +107,7 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
         fields["label"] = "Use at most 80 characters."
     if not isinstance(data.assessed_on, date):
         fields["assessed_on"] = "Give the date of the exercise (YYYY-MM-DD)."
-    date_bounds.check_fields(fields, assessed_on=data.assessed_on)
+    check_fields(fields, assessed_on=data.assessed_on)
     areas: list[str] = []
     raw_areas = data.key_areas if isinstance(data.key_areas, list) else [data.key_areas]
     for raw in raw_areas:

@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from tracker import date_bounds
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
 from tracker.billing import queries
@@ -33,6 +32,7 @@ from tracker.billing.models import (
 )
 from tracker.billing.pricing import price_line, total
 from tracker.database import dsum, utcnow
+from tracker.dates import check_fields
 from tracker.days.models import Activity, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.errors import Conflict, ValidationFailed
@@ -64,7 +64,7 @@ def _clean(session: Session, client_id, up_to, engagement_id) -> tuple[Authority
         fields["client_id"] = "Choose the client authority to invoice."
     if not isinstance(up_to, date):
         fields["up_to"] = "Give the date to invoice up to (YYYY-MM-DD)."
-    date_bounds.check_fields(fields, up_to=up_to)
+    check_fields(fields, up_to=up_to)
     engagement = None
     if engagement_id not in (None, "", 0):
         try:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,40 +20,37 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from tracker import date_bounds
-from tracker.access import Role
+from tracker.access import FINANCE_ROLES, Role, is_system
 from tracker.audit import services as audit
+from tracker.dates import in_range, out_of_range_message
 from tracker.days.models import Activity, DayState, SupportDay
-from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
-from tracker.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
+from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
+from tracker.engagements.policy import check_logs_on_team, check_may_change_days
+from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
+from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
+from tracker.plans.models import Goal
 from tracker.staff.models import StaffMember
 
 ONE_DAY = Decimal("1")
 DELIVERABLE_STATUSES = frozenset({EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
-PLANNABLE_STATUSES = frozenset({EngagementStatus.PROPOSED, EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
+
+#: The limit the forms and the API schema take from here.
+NOTES_MAX = 2000
 
 
 class DoubleBooked(Conflict):
     code = "double_booked"
 
 
-class EngagementClosed(Conflict):
-    code = "engagement_closed"
-
-
 class DuplicateDay(Conflict):
     code = "duplicate"
-
-
-#: Other features (billing) add checks that say why a day is locked, or None.
-LOCK_CHECKS: list[Callable[[SupportDay], str | None]] = []
 
 
 def lock_reason(day: SupportDay) -> str | None:
     if day.state == DayState.INVOICED:
         return "This day has been invoiced and cannot be changed; a credit note releases it."
-    for check in LOCK_CHECKS:
+    for check in extension_points().day_locks:  # billing's, declared in its init_app
         reason = check(day)
         if reason:
             return reason
@@ -71,28 +67,10 @@ class DayInput:
     billable: object = None  # None = billable unless the engagement is shared-service
     state: object = DayState.DELIVERED.value
     notes: str = ""
-    extra: dict = field(default_factory=dict)  # e.g. goal_id, checked by feature hooks
+    extra: dict = field(default_factory=dict)  # goal_id: None clears it, a missing key keeps the day's goal
 
 
 # --- who may touch whose days -------------------------------------------------
-
-def can_see_all_days(actor) -> bool:
-    return getattr(actor, "role", None) in (Role.ADMIN, Role.MANAGER, Role.FINANCE)
-
-
-def check_may_edit(actor, staff_id: int) -> None:
-    """Managers and admins edit anyone's days; a consultant only their own."""
-    if isinstance(actor, str):  # CLI, demo, imports run by the system
-        return
-    role = getattr(actor, "role", None)
-    if role in (Role.ADMIN, Role.MANAGER):
-        return
-    if role == Role.CONSULTANT and actor.staff_id is not None and actor.staff_id == staff_id:
-        return
-    if role == Role.CONSULTANT:
-        raise Forbidden.for_field("staff_id", "You can record and change only your own days.")
-    raise Forbidden("Your role cannot record support days.")
-
 
 # --- validation ----------------------------------------------------------------
 
@@ -108,8 +86,32 @@ class CleanDay:
     notes: str
 
 
-#: Other features add validators of DayInput.extra: fn(session, clean, extra, fields) -> dict of values
-EXTRA_VALIDATORS: list[Callable] = []
+#: Values of DayInput.extra a day stores and audits besides its own figures.
+EXTRA_FIELDS = ("goal_id",)
+
+
+def _clean_goal(session: Session, clean: CleanDay, extra: dict, fields: dict) -> dict:
+    """A day may be tied to a goal of its own engagement's action plan."""
+    if "goal_id" not in extra:
+        return {}
+    raw = extra["goal_id"]
+    if raw in (None, "", 0, "0"):
+        return {"goal_id": None}
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        goal_id = int(raw)
+    except (TypeError, ValueError):
+        fields["goal_id"] = "Choose a goal of this engagement's action plan."
+        return {}
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        fields["goal_id"] = "No such goal."
+    elif goal.engagement_id != clean.engagement.id:
+        fields["goal_id"] = "That goal is not in this engagement's action plan."
+    else:
+        return {"goal_id": goal.id}
+    return {}
 
 
 def parse_days(raw) -> Decimal:
@@ -155,8 +157,8 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
     if not isinstance(worked_on, date):
         fields["worked_on"] = "Give the date as YYYY-MM-DD."
         worked_on = None
-    elif not date_bounds.in_range(worked_on):
-        fields["worked_on"] = date_bounds.out_of_range_message()
+    elif not in_range(worked_on):
+        fields["worked_on"] = out_of_range_message()
         worked_on = None
 
     try:
@@ -205,27 +207,20 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
             fields["worked_on"] = "A delivered day cannot be in the future; book it as planned."
 
     notes = (data.notes or "").strip()
-    if len(notes) > 2000:
+    if len(notes) > NOTES_MAX:
         fields["notes"] = "Notes are limited to 2,000 characters."
 
     clean = CleanDay(engagement, staff, worked_on, activity, amount, billable, state, notes)
     extra_values: dict = {}
     if not fields:
-        for validator in EXTRA_VALIDATORS:
-            extra_values.update(validator(session, clean, data.extra or {}, fields))
+        extra_values.update(_clean_goal(session, clean, data.extra or {}, fields))
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     return clean, extra_values
 
 
 def check_on_team(session: Session, actor, clean: CleanDay) -> None:
-    """A consultant logs days only on engagements whose team they are on."""
-    if getattr(actor, "role", None) != Role.CONSULTANT:
-        return
-    member = session.scalar(sa.select(EngagementMember.staff_id).where(
-        EngagementMember.engagement_id == clean.engagement.id, EngagementMember.staff_id == clean.staff.id))
-    if member is None:
-        raise Forbidden.for_field("engagement_id", f"You are not on the team for “{clean.engagement.title}”; ask a manager.")
+    check_logs_on_team(session, actor, clean.engagement, clean.staff.id)
 
 
 def _lock_staff(session: Session, staff_id: int) -> None:
@@ -274,10 +269,6 @@ def _check_unique_cell(session: Session, clean: CleanDay, exclude_id: int | None
         )
 
 
-#: Other features apply their extra values to a day: fn(day, extra_values)
-EXTRA_APPLIERS: list[Callable] = []
-
-
 def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.engagement_id = clean.engagement.id
     day.staff_id = clean.staff.id
@@ -287,12 +278,12 @@ def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.billable = clean.billable
     day.state = clean.state
     day.notes = clean.notes
-    for applier in EXTRA_APPLIERS:
-        applier(day, extra_values)
+    if "goal_id" in extra_values:
+        day.goal_id = extra_values["goal_id"]
 
 
 def _snapshot(day: SupportDay) -> dict:
-    return audit.snapshot(day) | {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    return audit.snapshot(day) | {k: getattr(day, k) for k in EXTRA_FIELDS}
 
 
 # --- the three use cases --------------------------------------------------------
@@ -300,7 +291,7 @@ def _snapshot(day: SupportDay) -> dict:
 def add_day(session: Session, actor, data: DayInput, today: date) -> SupportDay:
     """Validate and add one day to the session (no commit): for batches."""
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
     _check_unique_cell(session, clean)
@@ -324,9 +315,9 @@ def change_day(session: Session, actor, day: SupportDay, data: DayInput, today: 
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     if clean.engagement.id != day.engagement_id:
         check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
@@ -349,7 +340,7 @@ def remove_day(session: Session, actor, day: SupportDay) -> None:
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     audit.record(session, actor, "delete", "support_day", day.id, _snapshot(day), None)
     session.delete(day)
     session.flush()
@@ -367,7 +358,7 @@ def input_from(day: SupportDay, **changes) -> DayInput:
         "activity": day.activity.value, "days": day.days, "billable": day.billable, "state": day.state.value,
         "notes": day.notes,
     }
-    extra = {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    extra = {k: getattr(day, k) for k in EXTRA_FIELDS}
     extra |= changes.pop("extra", {})
     values |= changes
     return DayInput(**values, extra=extra)
@@ -391,21 +382,14 @@ def get_day(session: Session, actor, day_id: int) -> SupportDay:
 
 
 def may_see(session: Session, actor, day: SupportDay) -> bool:
-    if isinstance(actor, str):  # CLI and system jobs
+    if is_system(actor):  # CLI and system jobs
         return True
-    if can_see_all_days(actor):
+    role = getattr(actor, "role", None)
+    if role in FINANCE_ROLES:  # admins, managers, finance: every day
         return True
-    if getattr(actor, "role", None) == Role.CONSULTANT:
+    if role == Role.CONSULTANT:
         return actor.staff_id is not None and actor.staff_id == day.staff_id
     return False
-
-
-def visible_filters(actor, filters: DayFilters) -> DayFilters:
-    """``filters`` narrowed to the days ``actor`` may see (lists and exports)."""
-    if not can_see_all_days(actor) and not isinstance(actor, str):
-        staff_id = getattr(actor, "staff_id", None) if getattr(actor, "role", None) == Role.CONSULTANT else None
-        filters.staff_id = staff_id or -1
-    return filters
 
 
 @dataclass
@@ -415,6 +399,15 @@ class DayFilters:
     state: str | None = None
     month: date | None = None  # any date in the month
     billable: bool | None = None
+
+
+def confine_to_own_days(actor, filters: DayFilters) -> DayFilters:
+    """Lists follow may_see's rule (pages and API alike): a consultant lists
+    only their own days; a role that sees no individual day lists none."""
+    role = getattr(actor, "role", None)
+    if not is_system(actor) and role not in FINANCE_ROLES:
+        filters.staff_id = (actor.staff_id if role == Role.CONSULTANT else None) or -1
+    return filters
 
 
 #: Newest first; ix_support_days_engagement_id_worked_on_id serves it (see pagination.paginate_deferred).

@@ -13,8 +13,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import load_workbook
-
 #: Total uncompressed size of every member; a 200,000-row sheet is ~60 MB of XML.
 MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024
 #: Members bigger than this must not compress better than MAX_RATIO : 1.
@@ -58,6 +56,8 @@ def sheet_rows(data: bytes, max_columns: int) -> Iterator[tuple[int, tuple]]:
     The first row is read up to ``max_columns`` cells; later rows only up to the
     header's last named column. The caller stops when it has seen enough lines.
     """
+    from openpyxl import load_workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read)
+
     check_archive(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

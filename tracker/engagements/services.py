@@ -9,10 +9,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker import date_bounds
-from tracker.access import Role
+from tracker.access import MANAGERS, Role
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
+from tracker.dates import check_fields
 from tracker.engagements.models import (
     Engagement,
     EngagementKind,
@@ -37,6 +37,10 @@ TRANSITIONS: dict[EngagementStatus, frozenset[EngagementStatus]] = {
 }
 
 STANDARD_VAT = Decimal("0.2000")
+
+#: Limits the forms and the API schema take from here.
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
 
 
 @dataclass
@@ -91,8 +95,8 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
     title = (data.title or "").strip()
     if not title:
         fields["title"] = "Give the engagement a title."
-    elif len(title) > 200:
-        fields["title"] = "Use at most 200 characters."
+    elif len(title) > TITLE_MAX:
+        fields["title"] = f"Use at most {TITLE_MAX} characters."
     out["title"] = title
 
     try:
@@ -107,7 +111,7 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
         fields["end_date"] = "Give the end date as YYYY-MM-DD, or leave it empty."
     elif data.end_date and isinstance(data.start_date, date) and data.end_date < data.start_date:
         fields["end_date"] = "The end date cannot be before the start date."
-    date_bounds.check_fields(fields, start_date=data.start_date, end_date=data.end_date)
+    check_fields(fields, start_date=data.start_date, end_date=data.end_date)
     out["end_date"] = data.end_date
 
     low = _days_value(data.estimated_days_low, "estimated_days_low", fields)
@@ -268,4 +272,4 @@ def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
 
 
 def can_manage(user) -> bool:
-    return user.role in (Role.ADMIN, Role.MANAGER)
+    return user.role in MANAGERS

@@ -23,6 +23,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from tracker import clock, create_app
+from tracker.assessments.models import Assessment
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities.models import Authority
@@ -89,7 +90,13 @@ def main(out_path: str, password: str) -> None:
             draft_id = db.session.scalar(sa.select(Engagement.id).where(Engagement.title == DRAFT_TITLE))
             draft = {"engagement_id": draft_id, "client_id": db.session.get(Engagement, draft_id).client_id}
         finance_id = db.session.scalar(sa.select(User.id).where(User.email == "bench.finance@lead.example.org"))
-        fixtures = {"large_engagement_id": large["engagement_id"], "draft_engagement_id": draft["engagement_id"],
+        # The client progress page of the engagement with the most days among those with SAP rounds.
+        assessed = sa.select(Assessment.engagement_id)
+        progress_id = db.session.scalar(
+            sa.select(SupportDay.engagement_id).where(SupportDay.engagement_id.in_(assessed))
+            .group_by(SupportDay.engagement_id).order_by(sa.func.count().desc()).limit(1))
+        fixtures = {"large_engagement_id": large["engagement_id"], "progress_engagement_id": progress_id,
+                    "draft_engagement_id": draft["engagement_id"],
                     "draft_client_id": draft["client_id"], "finance_user_id": finance_id,
                     "manager_email": "bench.manager@lead.example.org", "finance_email": "bench.finance@lead.example.org"}
     with open(out_path, "w") as f:

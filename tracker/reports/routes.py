@@ -12,7 +12,9 @@ from tracker.access import Role, roles
 from tracker.database import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
+from tracker.pagination import page_args
 from tracker.reports import capacity, exports, reviews
+from tracker.reports.capacity_view import capacity_view, live_report, team_arg
 from tracker.reports.forms import ReviewForm, SignForm
 from tracker.reports.models import ReviewStatus
 from tracker.reports.tables import capacity_table
@@ -48,10 +50,10 @@ def download(content: bytes, mimetype: str, filename: str) -> Response:
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
     review = reviews.review_for(db.session, month)
-    report = reviews.report_of(db.session, review, month)
+    report = _report_of(review, month)
     changes = []
     if review is not None and review.status == ReviewStatus.SIGNED:
-        changes = capacity.changes_since(report, capacity.capacity_report(db.session, month, forward=False))
+        changes = capacity.changes_since(report, live_report(db.session, month, forward=False))
     form = ReviewForm(obj=review)
     if review is None:
         form.reviewed_on.data = min(clock.today(), capacity.add_months(month, 1))
@@ -59,7 +61,22 @@ def capacity_review():
         "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=changes,
         month=month, prev_month=capacity.add_months(month, -1), next_month=capacity.add_months(month, 1),
         can_review=month <= capacity.month_start(clock.today()), max_share=_max_share(report),
+        view=_view(report),
     )
+
+
+def _report_of(review, month: date) -> capacity.CapacityReport:
+    """Frozen figures for a signed review; live ones (cached until data changes) otherwise."""
+    if review is not None and review.status == ReviewStatus.SIGNED and review.snapshot:
+        return reviews.report_of(db.session, review, month)
+    return live_report(db.session, month)
+
+
+def _view(report: capacity.CapacityReport):
+    """Flagged people first; a team filter; the green majority on demand (?green=1), a page at a time."""
+    team = team_arg(request.args.get("team"))
+    page, _ = page_args(request.args)
+    return capacity_view(report, team, show_green=request.args.get("green") == "1", page=page)
 
 
 def _max_share(report) -> float:
@@ -82,11 +99,11 @@ def save_review(month: str):
             flash("Review saved as a draft.", "success")
             return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
     review = reviews.review_for(db.session, first)
-    report = reviews.report_of(db.session, review, first)
+    report = _report_of(review, first)
     return render_template(
         "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=[],
         month=first, prev_month=capacity.add_months(first, -1), next_month=capacity.add_months(first, 1),
-        can_review=True, max_share=_max_share(report),
+        can_review=True, max_share=_max_share(report), view=_view(report),
     )
 
 

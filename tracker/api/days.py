@@ -12,6 +12,7 @@ from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_json
 from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
@@ -71,8 +72,8 @@ def list_days(engagement_id: int):
     if current_user.role == Role.CONSULTANT:
         filters.staff_id = current_user.staff_id or -1
     stmt = services.days_query(engagement.id, filters)
-    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
-                                                      options=services.one_engagement_rows()))
+    return cached_json(lambda: list_response(DaySchema, paginate_deferred(
+        db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page, options=services.one_engagement_rows())))
 
 
 @roles(*LOGGERS)

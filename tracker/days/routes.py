@@ -18,6 +18,7 @@ from tracker.days.models import SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.pagination import page_args, paginate_deferred
 from tracker.staff.services import staff_choices, team_choices
 from tracker.web import apply_errors, id_arg, options
@@ -54,6 +55,11 @@ def _parse_month(raw: str | None) -> date | None:
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
+    page, per_page = page_args(request.args)
+    return cached_page("days/list.html", lambda: _day_list(engagement, page, per_page))
+
+
+def _day_list(engagement, page: int, per_page: int) -> dict:
     filters = DayFilterForm(request.args)
     filters.staff_id.choices = options([(0, "Anyone"), *team_choices(db.session, engagement.id,
                                                                       id_arg(request.args.get("staff_id")))])
@@ -69,16 +75,13 @@ def list_days(engagement_id: int):
     )
     if current_user.role == Role.CONSULTANT:
         chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
-    page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
                                page, per_page, options=services.one_engagement_rows(),
                                count=lambda counted: results_cache.cached(
                                    db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
-    return render_template(
-        "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
-        figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
-        can_log=current_user.role in LOGGERS, today=today(),
-    )
+    return {"engagement": engagement, "page": result, "filters": filters, "deliver": DeliverForm(),
+            "figures": shared_figures_of(db.session, engagement), "can_manage": current_user.role in MANAGERS,
+            "can_log": current_user.role in LOGGERS, "today": today()}
 
 
 def _day_input(form: DayForm, engagement_id: int) -> services.DayInput:

@@ -12,6 +12,7 @@ from tracker.access import Role, roles
 from tracker.database import utcnow
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.pagination import page_args
 from tracker.reports import capacity, exports, reviews
 from tracker.reports.capacity_view import capacity_view, live_report, team_arg
@@ -49,6 +50,11 @@ def download(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/capacity")
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
+    view_args = (team_arg(request.args.get("team")), *page_args(request.args))  # bad input: 422 before any work
+    return cached_page("reports/capacity.html", lambda: _capacity_page(month, *view_args))
+
+
+def _capacity_page(month: date, team: str, page: int, _per_page: int) -> dict:
     review = reviews.review_for(db.session, month)
     report = _report_of(review, month)
     changes = []
@@ -57,12 +63,10 @@ def capacity_review():
     form = ReviewForm(obj=review)
     if review is None:
         form.reviewed_on.data = min(clock.today(), capacity.add_months(month, 1))
-    return render_template(
-        "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=changes,
-        month=month, prev_month=capacity.add_months(month, -1), next_month=capacity.add_months(month, 1),
-        can_review=month <= capacity.month_start(clock.today()), max_share=_max_share(report),
-        view=_view(report),
-    )
+    return {"report": report, "review": review, "form": form, "sign_form": SignForm(), "changes": changes,
+            "month": month, "prev_month": capacity.add_months(month, -1), "next_month": capacity.add_months(month, 1),
+            "can_review": month <= capacity.month_start(clock.today()), "max_share": _max_share(report),
+            "view": capacity_view(report, team, show_green=request.args.get("green") == "1", page=page)}
 
 
 def _report_of(review, month: date) -> capacity.CapacityReport:

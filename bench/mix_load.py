@@ -5,7 +5,7 @@ caches (results_cache, keyed on the newest audit row) stay correct — a reader
 never sees fewer days than writers had been told were stored before its
 request began — and what reading costs while the data keeps changing.
 
-Each writer books planned quarter days for its own people of the bench's
+Each writer books a planned quarter day every BENCH_MIX_WRITE_INTERVAL seconds for its own people of the bench's
 writers engagement, one date after another, so no write is double-booked.
 Freshness is checked on two answers that come from the caches: the API's
 day-list ``total`` and the engagement day page's "… of N" count.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
 import time
@@ -22,6 +23,9 @@ from datetime import date, timedelta
 
 READERS = 8
 WRITERS = 2
+#: Seconds each writer waits between days (BENCH_MIX_WRITE_INTERVAL): 0.25 s is 8 days a second from the
+#: two, ~30,000 an hour — a national service logs about 550 a day; 0 writes as fast as the server answers.
+WRITE_INTERVAL = float(os.environ.get("BENCH_MIX_WRITE_INTERVAL", "0.25"))
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -36,7 +40,7 @@ class Mix:
         self.port = port
         self.engagement = fixtures["writers_engagement_id"]
         self.staff = fixtures["writers_staff_ids"]
-        self.today = date.fromisoformat(fixtures["today"])
+        self.first_date = date.fromisoformat(fixtures["today"]) + timedelta(days=1)
         self.headers = {"cookie": {"Cookie": cookie}, "bearer": {"Authorization": f"Bearer {bearer}"}, None: {}}
         self.pages = [p for p in pages if p[1] != "/healthz"]
         self.lock = threading.Lock()
@@ -56,12 +60,16 @@ class Mix:
         return response.status, body, (time.perf_counter() - started) * 1000
 
     def baseline(self) -> int:
+        """Days already on the writers engagement; writers start after its latest date (a re-run books new dates)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        _status, body, _ = self._get(conn, f"/api/v1/engagements/{self.engagement}/days?per_page=1", "bearer")
+        status, body, _ = self._get(conn, f"/api/v1/engagements/{self.engagement}/days?per_page=1", "bearer")
         conn.close()
-        if _status != 200:
-            raise SystemExit(f"mix: the writers engagement answered {_status}: {body[:200]!r}")
-        return json.loads(body)["total"]
+        if status != 200:
+            raise SystemExit(f"mix: the writers engagement answered {status}: {body[:200]!r}")
+        answer = json.loads(body)
+        if answer["items"]:  # newest first
+            self.first_date = max(self.first_date, date.fromisoformat(answer["items"][0]["worked_on"]) + timedelta(days=1))
+        return answer["total"]
 
     def reader(self, index: int, start_total: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -73,6 +81,7 @@ class Mix:
                               .replace(b",", b""))),
         ]
         turn = index
+        page_turn = index
         while time.monotonic() < self.stop:
             turn += 1
             try:
@@ -90,7 +99,8 @@ class Mix:
                         if seen < floor:
                             self.stale.append(f"{path}: saw {seen}, {floor} acknowledged")
                     continue
-                label, path, auth = self.pages[turn % len(self.pages)]
+                page_turn += 1
+                label, path, auth = self.pages[page_turn % len(self.pages)]
                 status, _, ms = self._get(conn, path, auth)
                 if status != 200:
                     self.errors.append(f"GET {path}: {status}")
@@ -108,7 +118,7 @@ class Mix:
         slot = 0
         while time.monotonic() < self.stop:
             staff_id = people[slot % len(people)]
-            on = self.today + timedelta(days=1 + slot // len(people))
+            on = self.first_date + timedelta(days=slot // len(people))
             slot += 1
             body = json.dumps({"staff_id": staff_id, "worked_on": on.isoformat(), "activity": "mentoring",
                                "days": "0.25", "state": "planned", "notes": "bench mix"}).encode()
@@ -130,6 +140,7 @@ class Mix:
             with self.lock:
                 self.acked += 1
                 self.write_ms.append(ms)
+            time.sleep(WRITE_INTERVAL)
         conn.close()
 
     def run(self, seconds: int) -> dict:
@@ -148,7 +159,7 @@ class Mix:
             "name": "http: mix, 8 readers + 2 writers", "seconds": _percentile(reads, 95) / 1000,
             "reads": len(reads) + self.fresh_checks, "read_rps": round((len(reads) + self.fresh_checks) / elapsed, 1),
             "read_p95_ms": round(_percentile(reads, 95), 2),
-            "writes": self.acked, "write_rps": round(self.acked / elapsed, 1),
+            "write_interval_s": WRITE_INTERVAL, "writes": self.acked, "write_rps": round(self.acked / elapsed, 1),
             "write_p95_ms": round(_percentile(self.write_ms, 95), 2),
             "fresh_checks": self.fresh_checks, "stale_reads": len(self.stale), "errors": len(self.errors),
             "page_p95_ms": {label: round(_percentile(v, 95), 2) for label, v in self.read_ms.items()},

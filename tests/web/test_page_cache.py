@@ -42,6 +42,8 @@ def test_a_page_asked_again_runs_only_the_sign_in_and_stamp_queries(session, wor
     again, warm = statements(client.get, url)
     assert again.get_data(as_text=True) == first.get_data(as_text=True)
     assert len(warm) < len(cold) and len(warm) <= 3, warm  # the user, the data stamp (and the engagement: 404 check)
+    user_load = next(s for s in warm if "FROM users" in s)
+    assert "JOIN" not in user_load  # the signed-in user is the users row alone
     other, _ = statements(client.get, url + ("&" if "?" in url else "?") + "page=1")
     assert other.status_code == 200
 

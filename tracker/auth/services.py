@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -43,9 +44,11 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return user
 
 
+@functools.cache
 def signed_in_user_options() -> tuple:
     """Every request loads the signed-in user: the users row alone. Its authority (shown to
-    client users) and staff record are read only if a page asks for them."""
+    client users) and staff record are read only if a page asks for them. Built once, on first
+    use (after every model is mapped)."""
     return (lazyload(User.authority), lazyload(User.staff))
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from flask_login import current_user
 
-from tracker.access import Role, roles
+from tracker.access import MANAGERS, roles
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Dec, Int, Schema, Str
 from tracker.extensions import db
@@ -14,7 +14,7 @@ StaffSchema = Schema("StaffMember", {
     "id": Int(read_only=True),
     "name": Str(required=True, min_length=1, max_length=120),
     "job_title": Str(max_length=120, default=""),
-    "team": Str(max_length=80, default="", description="The team or service, e.g. \"Early Help\"; \"\" for none."),
+    "team": Str(max_length=services.TEAM_MAX, default="", description="The team or service, e.g. \"Early Help\"; \"\" for none."),
     "email": Str(required=True, max_length=254),
     "monthly_capacity_days": Dec(2, minimum=0, maximum=31, default=Decimal("18")),
     "external_cap_share": Dec(2, minimum=0, maximum=1, default=Decimal("0.20"),
@@ -22,7 +22,6 @@ StaffSchema = Schema("StaffMember", {
     "active": Bool(default=True),
 })
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _input(data: dict, base: StaffMember | None = None) -> services.StaffInput:

@@ -8,10 +8,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
+from tracker.engagements.models import EngagementMember
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
 from tracker.staff.models import StaffMember
+
+TEAM_MAX = 80  # staff_members.team
 
 
 @dataclass
@@ -26,8 +30,6 @@ class StaffInput:
 
 
 def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> dict:
-    from tracker.auth.services import normalise_email
-
     fields = {}
     name = (data.name or "").strip()
     if not name:
@@ -35,8 +37,8 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
     elif len(name) > 120:
         fields["name"] = "Use at most 120 characters."
     team = " ".join((data.team or "").split())
-    if len(team) > 80:
-        fields["team"] = "Use at most 80 characters for the team."
+    if len(team) > TEAM_MAX:
+        fields["team"] = f"Use at most {TEAM_MAX} characters for the team."
     email = ""
     try:
         email = normalise_email(data.email)
@@ -121,7 +123,6 @@ def staff_teams(session: Session) -> list[str]:
 def team_choices(session: Session, engagement_id: int, also: int | None = None) -> list[tuple[int, str]]:
     """The engagement's team (and ``also``, e.g. the person a filter has chosen),
     by name: a filter of the people who work on it, not of every member of staff."""
-    from tracker.engagements.models import EngagementMember
 
     team = sa.select(EngagementMember.staff_id).where(EngagementMember.engagement_id == engagement_id)
     stmt = sa.select(StaffMember.id, StaffMember.name).where(

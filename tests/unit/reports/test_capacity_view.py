@@ -8,9 +8,10 @@ import pytest
 
 from tests.factories import staff_member
 from tracker.errors import ValidationFailed
-from tracker.reports import capacity, reviews
-from tracker.reports.capacity import CapacityReport, StaffRow
-from tracker.reports.capacity_view import capacity_view, team_arg, totals_of
+from tracker.reports.capacity import report as capacity
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.report import CapacityReport, StaffRow
+from tracker.reports.capacity.view import capacity_view, team_arg, totals_of
 from tracker.staff import services as staff
 
 NOV = date(2026, 11, 1)

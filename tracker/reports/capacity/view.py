@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from tracker import results_cache
 from tracker.errors import ValidationFailed
 from tracker.pagination import Page
-from tracker.reports.capacity import ZERO, CapacityReport, StaffRow, _share, capacity_report, flag_for
+from tracker.reports.capacity.report import ZERO, CapacityReport, StaffRow, _share, capacity_report, flag_for
+from tracker.staff.services import TEAM_MAX
 
 GREEN_PER_PAGE = 100
-TEAM_MAX = 80
 _FLAG_ORDER = {"red": 0, "amber": 1}
 
 

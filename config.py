@@ -69,8 +69,8 @@ class Config:
     # RATELIMIT_STORAGE_URI=redis://host:6379 so they share the counts.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
-    # Seconds a worker may serve a report again while no data has changed
-    # (tracker/results_cache.py); 0 turns the cache off.
+    # Seconds a worker may serve a report, a rendered list or report page or an API list again
+    # while no data has changed (tracker/results_cache.py, tracker/page_cache.py); 0 turns them off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host

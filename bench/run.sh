@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench: generate the national-scale world on SQLite and on a throwaway
-# PostgreSQL, then measure every target of issue 7 on both and print one
+# PostgreSQL, then measure every target of issues 7 and 19 on both and print one
 # table (bench/table.py). Not part of make test.
 #   BENCH_DAYS=1000000 (support days)  BENCH_HTTP_SECONDS=30  BENCH_DBS="sqlite postgresql"
+#   BENCH_MIX=0 (skip the readers-and-writers mix)  BENCH_MIX_WRITE_INTERVAL=0.25 (s per writer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/.venv/bin

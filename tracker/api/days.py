@@ -13,6 +13,7 @@ from tracker.days.models import Activity, DayState, SupportDay
 from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
+from tracker.page_cache import cached_json
 from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
@@ -65,8 +66,8 @@ def list_days(engagement_id: int):
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     services.confine_to_own_days(current_user, filters)
     stmt = services.days_query(engagement.id, filters)
-    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
-                                                      options=services.one_engagement_rows()))
+    return cached_json(lambda: list_response(DaySchema, paginate_deferred(
+        db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page, options=services.one_engagement_rows())))
 
 
 @roles(*DELIVERERS)

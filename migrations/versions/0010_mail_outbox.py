@@ -6,7 +6,7 @@
 - users.mail_alerts: a user may turn off alerts and reminders not about money.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0013
 Create Date: 2026-11-28 23:14:50.289894
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -68,7 +68,7 @@ def lock_invoice(session: Session, invoice: Invoice) -> Invoice:
 
 
 def balance_expr():
-    return Invoice.gross - Invoice.credited - Invoice.paid
+    return Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded
 
 
 @dataclass

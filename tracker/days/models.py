@@ -77,6 +77,8 @@ class SupportDay(Base):
     billable: Mapped[bool] = mapped_column(default=True)
     state: Mapped[DayState] = mapped_column(enum_type(DayState, "day_state"), default=DayState.DELIVERED)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Credited and written off (migration 0011): stays invoiced (locked), never billable again.
+    written_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The action-plan goal the day serves (tracker.plans checks and audits it).
     goal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_goals.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracker.access import Role
 from tracker.authorities.models import Authority
+from tracker.billing import rule
 from tracker.billing.models import (
     OPEN_STATUSES,
     Invoice,
@@ -146,7 +147,7 @@ def billable_days(client_id: int, up_to: date, engagement_id: int | None = None)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .where(
             Engagement.client_id == client_id, Engagement.kind == EngagementKind.SUPPORT_PACKAGE,
-            SupportDay.state == DayState.DELIVERED, SupportDay.billable.is_(True),
+            SupportDay.state == DayState.DELIVERED, SupportDay.billable.is_(True), SupportDay.written_off.is_(False),
             SupportDay.worked_on <= up_to, ~sa.exists(claimed),
         )
     )
@@ -182,18 +183,20 @@ def uninvoiced(session: Session, up_to: date, client_id: int | None = None) -> l
     """Days and £ (net) waiting to be invoiced, by client and engagement.
 
     £ is priced line by line exactly as a draft would be (engagement, staff,
-    activity), so the figure here is the draft's net.
+    activity, month: the pricing rule), so the figure here is the draft's net.
     """
+    month = rule.month_number(SupportDay.worked_on)
     claimed = sa.select(InvoiceDayClaim.support_day_id).where(InvoiceDayClaim.support_day_id == SupportDay.id)
     stmt = (
         sa.select(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity, dsum(SupportDay.days),
-                  sa.func.min(SupportDay.worked_on), sa.func.max(SupportDay.worked_on))
+                  sa.func.min(SupportDay.worked_on), sa.func.max(SupportDay.worked_on), month)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .where(
             Engagement.kind == EngagementKind.SUPPORT_PACKAGE, SupportDay.state == DayState.DELIVERED,
+            SupportDay.written_off.is_(False),
             SupportDay.billable.is_(True), SupportDay.worked_on <= up_to, ~sa.exists(claimed),
         )
-        .group_by(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity)
+        .group_by(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity, month)
     )
     if client_id:
         stmt = stmt.where(Engagement.client_id == client_id)
@@ -202,7 +205,7 @@ def uninvoiced(session: Session, up_to: date, client_id: int | None = None) -> l
     engagements = {e.id: e for e in session.scalars(
         sa.select(Engagement).where(Engagement.id.in_({r[0] for r in rows}))
     )} if rows else {}
-    for engagement_id, _staff_id, _activity, days, first, last in rows:
+    for engagement_id, _staff_id, _activity, days, first, last, _month in rows:
         engagement = engagements[engagement_id]
         waiting = by_engagement.setdefault(engagement_id, WaitingEngagement(engagement))
         waiting.days += days

@@ -42,7 +42,7 @@ def no_day_on_two_live_invoices(session: Session) -> list[str]:
     problems = [f"support day {r.support_day_id} is on {r.n} live invoice lines" for r in session.execute(stmt)]
     unclaimed = (
         sa.select(SupportDay.id)
-        .where(SupportDay.state == DayState.INVOICED)
+        .where(SupportDay.state == DayState.INVOICED, SupportDay.written_off.is_(False))
         .where(~sa.exists().where(InvoiceDayClaim.support_day_id == SupportDay.id))
         .limit(LIMIT)
     )

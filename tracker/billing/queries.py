@@ -235,6 +235,8 @@ class AgedRow:
     client_name: str
     buckets: dict[str, Decimal] = field(default_factory=lambda: {key: ZERO for key, _ in AGE_BUCKETS})
     invoices: int = 0
+    #: Credit balances (refunds due), as a negative amount; included in "current".
+    refund_due: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -242,8 +244,15 @@ class AgedRow:
 
 
 def aged_debt(session: Session, today: date) -> tuple[list[AgedRow], AgedRow]:
-    """What each client owes on issued invoices, by how long it is overdue."""
+    """What each client owes on issued invoices, by how long it is overdue.
+
+    Every issued invoice with a balance other than zero counts, whatever its
+    status; a credit balance (a refund due) is shown in "current" as a negative
+    amount. So the total equals the sum of document balances in the invoice
+    list (credit notes carry none of their own)."""
+    balance = balance_expr()
     bucket = sa.case(
+        (balance < 0, "current"),
         (Invoice.due_on >= today, "current"),
         (Invoice.due_on >= today - timedelta(days=30), "days_1_30"),
         (Invoice.due_on >= today - timedelta(days=60), "days_31_60"),
@@ -251,21 +260,28 @@ def aged_debt(session: Session, today: date) -> tuple[list[AgedRow], AgedRow]:
         else_="days_over_90",
     ).label("bucket")
     stmt = (
-        sa.select(Invoice.client_id, Authority.name, bucket, dsum(balance_expr()), sa.func.count(Invoice.id))
+        sa.select(Invoice.client_id, Authority.name, bucket, dsum(balance), sa.func.count(Invoice.id),
+                  dsum(sa.case((balance < 0, balance), else_=0)))
         .join(Authority, Authority.id == Invoice.client_id)
-        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_(OPEN_STATUSES), balance_expr() > 0)
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.DRAFT, balance != 0)
         .group_by(Invoice.client_id, Authority.name, bucket)
         .order_by(Authority.name)
     )
     rows: dict[int, AgedRow] = {}
     total = AgedRow(0, "All clients")
-    for client_id, name, key, amount, count in session.execute(stmt):
+    for client_id, name, key, amount, count, credit in session.execute(stmt):
         row = rows.setdefault(client_id, AgedRow(client_id, name))
-        row.buckets[key] += amount
-        row.invoices += count
-        total.buckets[key] += amount
-        total.invoices += count
+        for target in (row, total):
+            target.buckets[key] += amount
+            target.invoices += count
+            target.refund_due += credit
     return list(rows.values()), total
+
+
+def balances_total(session: Session) -> Decimal:
+    """The sum of document balances over every issued document (what aged debt must equal)."""
+    stmt = sa.select(dsum(balance_expr())).where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.DRAFT)
+    return session.scalar(stmt)
 
 
 # --- income per engagement (for the engagements API) ------------------------------

@@ -6,17 +6,15 @@ from pathlib import Path
 
 from flask import render_template
 
+from tracker.pdf_output import write_pdf
 from tracker.reports.progress import ProgressReport
 
 STYLESHEET = Path(__file__).with_name("progress_pdf.css")
 
 
 def render_pdf(report: ProgressReport, chart, lead) -> bytes:
-    from weasyprint import CSS, HTML  # slow to import; only when a PDF is wanted
-
     html = render_template("reports/progress_pdf.html", report=report, chart=chart, lead=lead)
-    document = HTML(string=html, base_url=str(STYLESHEET.parent))
-    return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return write_pdf(html, STYLESHEET)  # tagged PDF/UA-1
 
 
 def filename(report: ProgressReport, ext: str = "pdf") -> str:

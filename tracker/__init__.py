@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.audit.routes import bp as audit_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.authorities.routes import bp as authorities_bp
+    from tracker.billing.finance_routes import bp as finance_bp
     from tracker.billing.routes import bp as billing_bp
     from tracker.dashboard.routes import bp as dashboard_bp
     from tracker.days import panel as _days_panel  # noqa: F401  (engagement page section)
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(finance_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
 

@@ -29,10 +29,10 @@ class CreditForm(FlaskForm):
     reason = TextAreaField("Reason (printed on the credit note)",
                            validators=[DataRequired("Say why the invoice is being credited."), Length(max=1000)])
     #: No default: the officer chooses what happens to the days.
-    outcome = RadioField("What happens to these days?", choices=[
+    outcome = RadioField("What happens to these days?", choices=options([
         ("reinvoice", "Re-invoice these days later (they go back to Uninvoiced work)"),
         ("write_off", "Write them off (never billable again; shown as written off)"),
-    ], validators=[DataRequired("Choose whether to re-invoice these days later or write them off.")])
+    ]), validators=[DataRequired("Choose whether to re-invoice these days later or write them off.")])
     #: Set on the confirmation step, which states the amount.
     confirmed = HiddenField()
 

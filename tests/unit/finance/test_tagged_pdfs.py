@@ -2,12 +2,14 @@
 title and a language; a one-line invoice, with its terms, remittance details
 and the detachable remittance slip, fits on one A4 page (checked by pdfinfo)."""
 
+import io
 import os
 import shutil
 import subprocess
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from tests.factories import TODAY, day, issued
 from tracker.billing import pdf, statements
@@ -31,8 +33,16 @@ def one_line(session, world):
     return issued(session, world.client_a)
 
 
+def language(body: bytes) -> str:
+    return str(PdfReader(io.BytesIO(body)).trailer["/Root"].get("/Lang"))
+
+
 def test_a_one_line_invoice_is_one_tagged_page(session, world, one_line, tmp_path):
-    info = pdfinfo(pdf.render_pdf(one_line), tmp_path, "invoice")
+    body = pdf.render_pdf(one_line)
+    assert language(body) == "en-GB"
+    text = PdfReader(io.BytesIO(body)).pages[0].extract_text().lower()
+    assert "payment terms" in text and "remittance details" in text and "remittance slip" in text
+    info = pdfinfo(body, tmp_path, "invoice")
     assert info["Tagged"] == "yes"
     assert info["Pages"] == "1"
     assert one_line.number in info["Title"]
@@ -46,3 +56,11 @@ def test_credit_notes_and_statements_are_tagged(session, world, one_line, tmp_pa
     body = statements.render_pdf(statements.statement(session, world.client_a, TODAY))
     info = pdfinfo(body, tmp_path, "statement")
     assert info["Tagged"] == "yes" and "Statement of account" in info["Title"] and info["Pages"] == "1"
+
+
+def test_the_progress_report_for_the_board_is_tagged(session, world, login_as, tmp_path):
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 5), "1", "scoping")
+    response = login_as("manager").get(f"/reports/progress/{world.engagement_a.id}.pdf")
+    assert response.status_code == 200
+    info = pdfinfo(response.data, tmp_path, "progress")
+    assert info["Tagged"] == "yes" and "Progress report" in info["Title"]

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tests.factories import PASSWORD, TODAY, issued, seed_days
+from tests.factories import PASSWORD, issued, seed_days
 
 
 def test_credit_form_running_total_and_confirmation(page, live_server, world, session, shot):

@@ -37,7 +37,8 @@ def rate_pennies():
 
 
 def pennies(quarter_sum, rate):
-    """Half-up pennies of quarter_sum quarter days at rate pennies a day (both integers ≥ 0)."""
+    """Half-up pennies of quarter_sum quarter days at rate pennies a day (both integer
+    SQL expressions ≥ 0, so ``//`` is integer division, which floors them)."""
     return (quarter_sum * rate + 2) // 4
 
 
@@ -52,7 +53,8 @@ def pricing_lines(keys: dict, *where) -> sa.Subquery:
     - ``written_off``: its money when its days were credited and written off.
     """
     claim = aliased(InvoiceDayClaim)
-    q = sa.func.sum(quarters(SupportDay.days))
+    # PostgreSQL's SUM(bigint) is NUMERIC: cast back, so the division below is integer division.
+    q = sa.cast(sa.func.sum(quarters(SupportDay.days)), sa.BigInteger)
     rate = rate_pennies()
     money = pennies(q, rate)
     unclaimed = claim.line_id.is_(None)

@@ -108,6 +108,7 @@ def test_statements_page_and_pdf_for_own_authority_only(login_as, world, session
     assert "INV-2026-0001" in page and "Payment received" in page and 'id="statement-balance">&pound;2,000.00' in page
     assert finance.get(f"/authorities/{world.client_a.id}/statement.pdf").data.startswith(b"%PDF")
     client = login_as("client")
+    assert f'/authorities/{world.client_a.id}/statement"' in client.get("/invoices/").get_data(as_text=True)
     assert client.get(f"/authorities/{world.client_a.id}/statement").status_code == 200
     assert client.get(f"/authorities/{world.client_b.id}/statement").status_code == 404
     assert client.get(f"/authorities/{world.client_b.id}/statement.pdf").status_code == 404

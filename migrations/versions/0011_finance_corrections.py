@@ -8,6 +8,11 @@
   balance; balance = gross - credited - paid + refunded.
 - refunds: append-only, like payments (ORM guard and PostgreSQL trigger).
 
+- ix_support_days_worked_on_engagement_id (0007) gains staff_id, activity and
+  written_off: the income report prices pricing lines (engagement, staff,
+  activity, month; docs/finance.md) from this index alone, as it summed by
+  month × client before. Same name, so day inserts maintain no more indexes.
+
 The PostgreSQL guard on issued invoices is replaced so that ``refunded`` may
 still change (only upwards), like ``paid`` and ``credited``.
 
@@ -70,6 +75,9 @@ REFUNDS_GUARD = [
 ]
 
 
+WIDE_INDEX = ["worked_on", "engagement_id", "state", "billable", "days", "staff_id", "activity", "written_off"]
+
+
 def upgrade():
     with op.batch_alter_table('support_days') as batch:
         batch.add_column(sa.Column('written_off', sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -79,6 +87,9 @@ def upgrade():
         batch.add_column(sa.Column('refunded', sa.Numeric(precision=12, scale=2), nullable=False,
                                    server_default='0'))
         batch.create_check_constraint(op.f('ck_invoices_refunded_not_negative'), 'refunded >= 0')
+    op.drop_index('ix_support_days_worked_on_engagement_id', table_name='support_days')
+    op.create_index('ix_support_days_worked_on_engagement_id', 'support_days',
+                    WIDE_INDEX, unique=False)
     op.create_table(
         'refunds',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -114,5 +125,8 @@ def downgrade():
         batch.drop_column('refunded')
     with op.batch_alter_table('invoice_lines') as batch:
         batch.drop_column('write_off')
+    op.drop_index('ix_support_days_worked_on_engagement_id', table_name='support_days')
+    op.create_index('ix_support_days_worked_on_engagement_id', 'support_days',
+                    WIDE_INDEX[:5], unique=False)
     with op.batch_alter_table('support_days') as batch:
         batch.drop_column('written_off')

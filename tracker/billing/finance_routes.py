@@ -41,7 +41,7 @@ def record_refund(invoice_id: int):
         else:
             flash(f"Refund recorded. {invoice.number} balance is now £{fmt_money(invoice.balance)}.", "success")
             return redirect(url_for("billing.show_invoice", invoice_id=invoice_id))
-    return show_page(invoice, refund_form=form, status=422)
+    return show_page(invoice, refund_form=form)  # 200 with errors beside the fields, as the payment form
 
 
 @roles(*MANAGERS)
@@ -88,4 +88,4 @@ def edit_logo():
         else:
             return redirect(url_for("finance.edit_logo"))
     current = logo.data_uri(db.session, clock.today())
-    return render_template("settings/logo.html", form=form, current=current), 422 if form.errors else 200
+    return render_template("settings/logo.html", form=form, current=current)

@@ -25,7 +25,7 @@ from tracker.engagements.models import Engagement, EngagementKind
 
 def month_number(column):
     """YYYYMM of a date column as an integer, on SQLite and PostgreSQL."""
-    return sa.cast(sa.extract("year", column), sa.Integer) * 100 + sa.cast(sa.extract("month", column), sa.Integer)
+    return sa.extract("year", column) * 100 + sa.extract("month", column)
 
 
 def quarters(days_column):
@@ -40,6 +40,12 @@ def pennies(quarter_sum, rate):
     """Half-up pennies of quarter_sum quarter days at rate pennies a day (both integer
     SQL expressions ≥ 0, so ``//`` is integer division, which floors them)."""
     return (quarter_sum * rate + 2) // 4
+
+
+def _not_in(keys: dict, grain: list) -> list:
+    """The grain columns not already among the keys (one GROUP BY term each)."""
+    given = {str(column) for column in keys.values()}
+    return [column for column in grain if str(column) not in given]
 
 
 def pricing_lines(keys: dict, *where) -> sa.Subquery:
@@ -68,8 +74,9 @@ def pricing_lines(keys: dict, *where) -> sa.Subquery:
         .outerjoin(claim, claim.support_day_id == SupportDay.id)
         .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
                Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
-        .group_by(*keys.values(), SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
-                  month_number(SupportDay.worked_on), claim.line_id, SupportDay.written_off, rate)
+        .group_by(*keys.values(), *_not_in(keys, [SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
+                                                  month_number(SupportDay.worked_on)]),
+                  claim.line_id, SupportDay.written_off, rate)
     )
     return stmt.subquery("pricing_lines")
 

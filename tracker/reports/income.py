@@ -124,7 +124,8 @@ def _pounds(pennies) -> Decimal:
 
 
 def _key_columns(session: Session) -> dict:
-    return {"month": month_key(session, SupportDay.worked_on), "client": Engagement.client_id,
+    """Report keys in SQL; the month is the pricing rule's YYYYMM (one GROUP BY term)."""
+    return {"month": rule.month_number(SupportDay.worked_on), "client": Engagement.client_id,
             "engagement": SupportDay.engagement_id, "staff": SupportDay.staff_id, "activity": SupportDay.activity}
 
 
@@ -141,6 +142,8 @@ def delivered(session: Session, start: date, end: date, keys: list[str], client_
     def key(name, value):
         if name == "activity":
             return Activity(value).value
+        if name == "month":
+            return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
         return str(value)
 
     records = [

@@ -1,6 +1,6 @@
 """Invoice rules for `flask check` (DESIGN.md rules 1–3): no day on two live
 invoices, every total the sum of its stored lines, gap-free numbers, payments
-adding up. Each check aggregates in SQL and reports at most 50 problems."""
+and refunds adding up (a refund never passes the credit balance). Each check aggregates in SQL and reports at most 50 problems."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceLineDay, InvoiceStatus, NumberSeries, Payment
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceLineDay, InvoiceStatus, NumberSeries, Payment, Refund
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.ops.checks import check
@@ -88,6 +88,23 @@ def payments_add_up(session: Session) -> list[str]:
         .limit(LIMIT)
     )
     return [f"invoice {r.number or r.id}: paid {r.paid} but payments add up to {r.sum}" for r in session.execute(stmt)]
+
+
+@check("refunds add up to each invoice's refunded figure and never pass its credit balance")
+def refunds_add_up(session: Session) -> list[str]:
+    refunded = sa.select(Refund.invoice_id, dsum(Refund.amount).label("refunded")).group_by(Refund.invoice_id).subquery()
+    total = sa.func.coalesce(refunded.c.refunded, 0)
+    stmt = (
+        sa.select(Invoice.id, Invoice.number, Invoice.refunded, total.label("sum"),
+                  (Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded).label("balance"))
+        .outerjoin(refunded, refunded.c.invoice_id == Invoice.id)
+        .where(sa.or_(sa.func.round(Invoice.refunded * 100) != sa.func.round(total * 100),
+                      sa.and_(Invoice.refunded > 0,
+                              sa.func.round((Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded) * 100) > 0)))
+        .limit(LIMIT)
+    )
+    return [f"invoice {r.number or r.id}: refunded {r.refunded}, refunds add up to {r.sum}, balance {r.balance}"
+            for r in session.execute(stmt)]
 
 
 @check("invoice and credit-note numbers are gap-free")

@@ -80,6 +80,7 @@ def test_a_refund_settles_a_credit_balance_to_zero(session, world):
     with pytest.raises(billing.NoRefundDue):  # nothing more is due
         billing.record_refund(session, "test", invoice, "1.00", TODAY, "", TODAY)
     assert billing.aged_debt(session, TODAY)[1].total == Decimal("0.00")
+    assert checks.refunds_add_up(session) == []
     # Income: refunds are negative receipts.
     assert income_report(session, START, END, "client").totals.net_paid == Decimal("6000.00")
     st = statements.statement(session, world.client_a, TODAY)

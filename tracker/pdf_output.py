@@ -11,7 +11,7 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def write_pdf(html: str, stylesheet: Path) -> bytes:
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # noqa: PLC0415  (slow to import; only when a PDF is wanted)
 
     document = HTML(string=html, base_url=str(stylesheet.parent))
     return document.write_pdf(stylesheets=[CSS(filename=str(stylesheet))], pdf_variant=PDF_VARIANT)

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from tests.factories import TODAY, day, issued, seed_days
+from tests.factories import ACTOR, TODAY, day, issued, seed_days
 from tracker.billing import services as billing
 
 
 def _issue_pay_and_credit(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)  # £12,000 gross
-    billing.record_payment(session, "test", invoice, "10000.00", TODAY, "BACS", TODAY)
+    billing.record_payment(session, ACTOR, invoice, "10000.00", TODAY, "BACS", TODAY)
     return invoice
 
 
@@ -55,7 +55,7 @@ def test_a_write_off_on_a_draft_is_409(api_as, world, session):
 
 def test_aged_debt_totals_equal_the_sum_of_listed_balances(api_as, world, session):
     invoice = _issue_pay_and_credit(session, world)
-    billing.credit_invoice(session, "test", invoice, "Scoping", TODAY,
+    billing.credit_invoice(session, ACTOR, invoice, "Scoping", TODAY,
                            [line.id for line in invoice.lines if line.activity.value == "scoping"])
     day(session, world.engagement_b, world.staff["s2"], TODAY, "0.25", "mentoring")
     issued(session, world.client_b)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from PIL import Image
 
-from tests.factories import TODAY, issued, seed_days
+from tests.factories import ACTOR, TODAY, issued, seed_days
 from tracker.billing import services as billing
 from tracker.billing.models import Invoice, InvoiceKind
 from tracker.days.models import SupportDay
@@ -19,7 +19,7 @@ from tracker.days.models import SupportDay
 def _paid_invoice(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)  # £12,000 gross: training £3,600, mentoring £2,400, scoping £6,000
-    billing.record_payment(session, "test", invoice, "10000.00", TODAY, "BACS", TODAY)
+    billing.record_payment(session, ACTOR, invoice, "10000.00", TODAY, "BACS", TODAY)
     return invoice
 
 
@@ -63,7 +63,7 @@ def test_credit_form_ticks_nothing_confirms_the_amount_and_writes_off(login_as, 
 def test_refund_due_is_shown_and_settled_by_the_form(login_as, world, session):
     invoice = _paid_invoice(session, world)
     scoping = next(line for line in invoice.lines if line.activity.value == "scoping")
-    billing.credit_invoice(session, "test", invoice, "Scoping free", TODAY, [scoping.id])
+    billing.credit_invoice(session, ACTOR, invoice, "Scoping free", TODAY, [scoping.id])
     finance = login_as("finance")
     page = finance.get(f"/invoices/{invoice.id}").get_data(as_text=True)
     assert "Refund due" in page and "Record a refund" in page and 'value="4000.00"' in page
@@ -88,7 +88,7 @@ def test_refund_due_is_shown_and_settled_by_the_form(login_as, world, session):
 def test_aged_debt_page_agrees_with_the_invoice_list_and_downloads(login_as, world, session):
     invoice = _paid_invoice(session, world)
     scoping = next(line for line in invoice.lines if line.activity.value == "scoping")
-    billing.credit_invoice(session, "test", invoice, "Scoping free", TODAY, [scoping.id])
+    billing.credit_invoice(session, ACTOR, invoice, "Scoping free", TODAY, [scoping.id])
     finance = login_as("finance")
     page = finance.get("/invoices/aged-debt").get_data(as_text=True)
     assert "Refund due" in page and "(agrees with the total above)" in page

@@ -5,16 +5,15 @@ from flask import Response
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, INVOICE_READERS, roles
 from tracker.api.core import Param, api_bp, load, operation, query_values
 from tracker.api.invoices import InvoiceSchema, dump_invoice
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.billing import aged_table, statements
 from tracker.billing import services as billing
+from tracker.exports import export
 from tracker.extensions import db
-from tracker.reports import exports
 
-MANAGERS = billing.MANAGE_ROLES
 FORMAT = Param("format", Str(enum=["json", "csv", "xlsx"]), "json (default), csv or xlsx")
 
 RefundRequest = Schema("RefundRequest", {
@@ -39,7 +38,7 @@ AgedDebtSchema = Schema("AgedDebt", {
 })
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/refunds")
 @operation("Record a refund settling an invoice's credit balance (balance below zero): returns the invoice",
            tags=["invoices"], request=RefundRequest, response=InvoiceSchema, status=201,
@@ -52,7 +51,7 @@ def record_refund(invoice_id: int):
     return dump_invoice(invoice), 201
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.get("/reports/aged-debt")
 @operation("Aged debt by client: balances of issued invoices by days overdue, credit balances included",
            tags=["reports"], response=AgedDebtSchema, downloads=True, query=[FORMAT],
@@ -62,14 +61,14 @@ def aged_debt():
     today = clock.today()
     rows, total = billing.aged_debt(db.session, today)
     if fmt != "json":
-        content, mimetype, ext = exports.export(fmt, aged_table.aged_title(today), *aged_table.aged_table(rows, total))
+        content, mimetype, ext = export(fmt, aged_table.aged_title(today), *aged_table.aged_table(rows, total))
         return Response(content, mimetype=mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{aged_table.aged_filename(today)}.{ext}"'})
     return AgedDebtSchema.dump({"as_of": today, "items": [aged_table.as_record(r) for r in rows],
                                 "totals": aged_table.as_record(total)})
 
 
-@roles(*MANAGERS, Role.CLIENT)
+@roles(*INVOICE_READERS)
 @api_bp.get("/authorities/<int:authority_id>/statement.pdf")
 @operation("Statement of account of a client: every document, payment and refund with a running balance (PDF)",
            tags=["authorities"], content_type="application/pdf",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tracker.billing.queries import AgedRow
-from tracker.reports.exports import Column
+from tracker.exports import Column
 
 #: API field names of the age buckets (API.md "Finance corrections").
 API_BUCKETS = {"current": "current", "days_1_30": "d1_30", "days_31_60": "d31_60", "days_61_90": "d61_90",

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, INVOICE_READERS, Role, roles
 from tracker.authorities.services import client_choices
 from tracker.billing import logo, statements
 from tracker.billing import services as billing
@@ -21,10 +21,7 @@ from tracker.web import apply_errors
 
 bp = Blueprint("finance", __name__)
 
-MANAGERS = billing.MANAGE_ROLES
-
-
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/invoices/<int:invoice_id>/refunds")
 def record_refund(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -44,13 +41,13 @@ def record_refund(invoice_id: int):
     return show_page(invoice, refund_form=form)  # 200 with errors beside the fields, as the payment form
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/statements")
 def choose_statement():
     return render_template("billing/statements.html", clients=client_choices(db.session))
 
 
-@roles(*MANAGERS, Role.CLIENT)
+@roles(*INVOICE_READERS)
 @bp.get("/authorities/<int:authority_id>/statement")
 def show_statement(authority_id: int):
     client = statements.get_client(db.session, current_user, authority_id)
@@ -58,7 +55,7 @@ def show_statement(authority_id: int):
     return render_template("billing/statement.html", statement=st)
 
 
-@roles(*MANAGERS, Role.CLIENT)
+@roles(*INVOICE_READERS)
 @bp.get("/authorities/<int:authority_id>/statement.pdf")
 def statement_pdf(authority_id: int):
     client = statements.get_client(db.session, current_user, authority_id)

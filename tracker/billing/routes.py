@@ -13,9 +13,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, INVOICE_READERS, Role, roles
 from tracker.audit.services import history
-from tracker.authorities.services import client_choices
+from tracker.authorities.services import client_choices, client_filter_options
 from tracker.billing import exports, pdf
 from tracker.billing import services as billing
 from tracker.billing.aged_table import aged_filename, aged_table, aged_title
@@ -31,16 +31,14 @@ from tracker.billing.forms import (
 from tracker.billing.models import Invoice
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import DomainError
+from tracker.exports import export as export_table
 from tracker.extensions import db
 from tracker.money import fmt_money
 from tracker.pagination import page_args, paginate
-from tracker.reports import exports as report_exports
-from tracker.web import apply_errors, client_filter_options, options
+from tracker.web import apply_errors, options
 
 bp = Blueprint("billing", __name__, url_prefix="/invoices")
 
-MANAGERS = billing.MANAGE_ROLES
-READERS = (*MANAGERS, Role.CLIENT)
 
 
 @bp.app_template_filter("plain_money")
@@ -68,7 +66,7 @@ def _engagement_choices(client_id: int | None) -> list:
     return [(0, "All the client's engagements"), *((e.id, f"{e.title} ({e.client.name})") for e in db.session.scalars(stmt))]
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/")
 def list_invoices():
     filters = InvoiceFilterForm(request.args)
@@ -91,7 +89,7 @@ def list_invoices():
     )
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/uninvoiced")
 def uninvoiced():
     today = _today()
@@ -99,7 +97,7 @@ def uninvoiced():
     return render_template("billing/uninvoiced.html", waiting=waiting, today=today)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.route("/new", methods=["GET", "POST"])
 def new_draft():
     form = DraftForm()
@@ -124,7 +122,7 @@ def new_draft():
 
 def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int = 200,
           refund_form: RefundForm | None = None):
-    manage = current_user.role in MANAGERS
+    manage = current_user.role in FINANCE_ROLES
     if payment_form is None:
         payment_form = PaymentForm(formdata=None)
         payment_form.paid_on.data = _today()
@@ -145,13 +143,13 @@ def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int
 show_page = _show  # the invoice page, for the finance pages (refund errors)
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/<int:invoice_id>")
 def show_invoice(invoice_id: int):
     return _show(billing.get_invoice(db.session, current_user, invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/issue")
 def issue_invoice(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -165,7 +163,7 @@ def issue_invoice(invoice_id: int):
     return redirect(url_for("billing.show_invoice", invoice_id=invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/delete")
 def delete_draft(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -180,7 +178,7 @@ def delete_draft(invoice_id: int):
     return redirect(url_for("billing.show_invoice", invoice_id=invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.route("/<int:invoice_id>/credit", methods=["GET", "POST"])
 def credit_invoice(invoice_id: int):
     """Choose lines (none ticked), a reason and what happens to the days; then a
@@ -215,7 +213,7 @@ def credit_invoice(invoice_id: int):
                            grosses={line.id: f"{line.gross:.2f}" for line in open_lines})
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/payments")
 def record_payment(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -236,7 +234,7 @@ def record_payment(invoice_id: int):
     return _show(invoice, form)
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/<int:invoice_id>/pdf")
 def download_pdf(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -249,7 +247,7 @@ def download_pdf(invoice_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{pdf.filename(invoice)}"'})
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/export")
 def export():
     form = ExportForm(request.args)
@@ -266,14 +264,14 @@ def export():
     return render_template("billing/export.html", form=form)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/aged-debt")
 def aged_debt():
     today = _today()
     rows, total = billing.aged_debt(db.session, today)
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
-        content, mimetype, ext = report_exports.export(fmt, aged_title(today), *aged_table(rows, total))
+        content, mimetype, ext = export_table(fmt, aged_title(today), *aged_table(rows, total))
         return Response(content, mimetype=mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{aged_filename(today)}.{ext}"'})
     return render_template("billing/aged_debt.html", rows=rows, total=total, buckets=billing.AGE_BUCKETS, today=today,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import TODAY, day, draft, issued, seed_days
+from tests.factories import ACTOR, TODAY, day, draft, issued, seed_days
 from tracker.billing import checks, statements
 from tracker.billing import services as billing
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceStatus, Refund
@@ -16,7 +16,7 @@ from tracker.days import services as days_services
 from tracker.days.figures import figures_of
 from tracker.days.models import DayState, SupportDay
 from tracker.errors import Conflict, NotFound, ValidationFailed
-from tracker.reports.income import income_report
+from tracker.reports.income.report import income_report
 
 START, END = date(2026, 9, 1), date(2026, 11, 30)
 
@@ -29,7 +29,7 @@ def test_write_off_keeps_days_out_of_billing_for_ever_and_shows_them(session, wo
     seed_days(session, world)
     invoice = issued(session, world.client_a)
     mentoring = _line(invoice, "mentoring")  # 4 days, £2,000 net
-    note = billing.credit_invoice(session, "test", invoice, "Goodwill", TODAY, [mentoring.id], write_off=True)
+    note = billing.credit_invoice(session, ACTOR, invoice, "Goodwill", TODAY, [mentoring.id], write_off=True)
     assert note.lines[0].write_off is True and note.gross == Decimal("-2400.00")
     days_off = session.scalars(sa.select(SupportDay).where(SupportDay.written_off.is_(True))).all()
     assert len(days_off) == 4 and {d.state for d in days_off} == {DayState.INVOICED}
@@ -37,7 +37,7 @@ def test_write_off_keeps_days_out_of_billing_for_ever_and_shows_them(session, wo
         draft(session, world.client_a)
     assert billing.uninvoiced(session, TODAY) == []
     with pytest.raises(Conflict):  # and locked: they cannot be deleted or changed
-        days_services.delete_support_day(session, "test", days_off[0])
+        days_services.delete_support_day(session, ACTOR, days_off[0])
     session.rollback()
     figures = figures_of(session, world.engagement_a)
     assert (figures.days_written_off, figures.income_written_off) == (Decimal("4.00"), Decimal("2000.00"))
@@ -51,7 +51,7 @@ def test_re_invoice_releases_the_days_once(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)
     mentoring = _line(invoice, "mentoring")
-    note = billing.credit_invoice(session, "test", invoice, "Wrong PO", TODAY, [mentoring.id], write_off=False)
+    note = billing.credit_invoice(session, ACTOR, invoice, "Wrong PO", TODAY, [mentoring.id], write_off=False)
     assert note.lines[0].write_off is False
     again = draft(session, world.client_a)
     assert again.net == Decimal("2000.00")
@@ -61,24 +61,24 @@ def test_re_invoice_releases_the_days_once(session, world):
 def test_a_refund_settles_a_credit_balance_to_zero(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)  # £12,000 gross
-    billing.record_payment(session, "test", invoice, "10000.00", TODAY, "BACS", TODAY)
-    billing.credit_invoice(session, "test", invoice, "Scoping not wanted", TODAY, [_line(invoice, "scoping").id])
+    billing.record_payment(session, ACTOR, invoice, "10000.00", TODAY, "BACS", TODAY)
+    billing.credit_invoice(session, ACTOR, invoice, "Scoping not wanted", TODAY, [_line(invoice, "scoping").id])
     assert invoice.balance == Decimal("-4000.00") and invoice.refund_due
     _rows, total = billing.aged_debt(session, TODAY)
     assert total.total == billing.balances_total(session) == Decimal("-4000.00")
     assert total.refund_due == Decimal("-4000.00")
 
     with pytest.raises(ValidationFailed) as err:  # more than the credit balance
-        billing.record_refund(session, "test", invoice, "4000.01", TODAY, "", TODAY)
+        billing.record_refund(session, ACTOR, invoice, "4000.01", TODAY, "", TODAY)
     assert "amount" in err.value.fields
     assert session.scalar(sa.select(sa.func.count()).select_from(Refund)) == 0 and invoice.refunded == 0
 
-    billing.record_refund(session, "test", invoice, "1500.00", TODAY, "R1", TODAY)
+    billing.record_refund(session, ACTOR, invoice, "1500.00", TODAY, "R1", TODAY)
     assert invoice.balance == Decimal("-2500.00")
-    billing.record_refund(session, "test", invoice, "2500.00", TODAY, "R2", TODAY)
+    billing.record_refund(session, ACTOR, invoice, "2500.00", TODAY, "R2", TODAY)
     assert invoice.balance == Decimal("0.00") and not invoice.refund_due and invoice.status == InvoiceStatus.PAID
     with pytest.raises(billing.NoRefundDue):  # nothing more is due
-        billing.record_refund(session, "test", invoice, "1.00", TODAY, "", TODAY)
+        billing.record_refund(session, ACTOR, invoice, "1.00", TODAY, "", TODAY)
     assert billing.aged_debt(session, TODAY)[1].total == Decimal("0.00")
     assert checks.refunds_add_up(session) == []
     # Income: refunds are negative receipts.
@@ -93,8 +93,8 @@ def test_aged_debt_equals_the_sum_of_document_balances(session, world):
     day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
     a = issued(session, world.client_a, today=date(2026, 9, 20))  # due 20 Oct: 34 days overdue on TODAY
     b = issued(session, world.client_b)
-    billing.record_payment(session, "test", a, "12000.00", date(2026, 10, 1), "", TODAY)
-    billing.credit_invoice(session, "test", a, "Mentoring credited", TODAY, [_line(a, "mentoring").id])
+    billing.record_payment(session, ACTOR, a, "12000.00", date(2026, 10, 1), "", TODAY)
+    billing.credit_invoice(session, ACTOR, a, "Mentoring credited", TODAY, [_line(a, "mentoring").id])
     rows, total = billing.aged_debt(session, TODAY)
     by_client = {r.client_id: r for r in rows}
     assert by_client[world.client_a.id].total == a.balance == Decimal("-2400.00")
@@ -108,16 +108,16 @@ def test_bad_corrections_change_nothing(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)
     line = _line(invoice, "mentoring")
-    billing.credit_invoice(session, "test", invoice, "Once", TODAY, [line.id])
+    billing.credit_invoice(session, ACTOR, invoice, "Once", TODAY, [line.id])
     count = session.scalar(sa.select(sa.func.count()).select_from(Invoice))
     with pytest.raises(billing.AlreadyCredited):  # crediting an already-credited line: 409
-        billing.credit_invoice(session, "test", invoice, "Twice", TODAY, [line.id], write_off=True)
+        billing.credit_invoice(session, ACTOR, invoice, "Twice", TODAY, [line.id], write_off=True)
     day(session, world.engagement_b, world.staff["s2"], date(2026, 10, 5), "0.5", "mentoring")
     d = draft(session, world.client_b)
     with pytest.raises(billing.NotCreditable):  # a write-off on a draft: 409
-        billing.credit_invoice(session, "test", d, "Write off", TODAY, write_off=True)
+        billing.credit_invoice(session, ACTOR, d, "Write off", TODAY, write_off=True)
     with pytest.raises(billing.NoRefundDue):  # a refund on an invoice with no credit balance: 409
-        billing.record_refund(session, "test", invoice, "10.00", TODAY, "", TODAY)
+        billing.record_refund(session, ACTOR, invoice, "10.00", TODAY, "", TODAY)
     assert session.scalar(sa.select(sa.func.count()).select_from(Invoice)) == count + 1  # only the draft
     assert session.scalar(sa.select(sa.func.count()).select_from(SupportDay).where(SupportDay.written_off)) == 0
     with pytest.raises(NotFound):  # a statement of another authority for a client user

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import TODAY, day, draft, engagement, issued, remittance
+from tests.factories import ACTOR, TODAY, day, draft, engagement, issued, remittance
 from tracker.billing import services as billing
 from tracker.billing.pricing import line_key
 from tracker.days.figures import figures_of
 from tracker.money import line_net
-from tracker.reports.income import GROUPINGS, income_report
-from tracker.reports.progress import activity_rows
+from tracker.reports.income.report import GROUPINGS, income_report
+from tracker.reports.progress.report import activity_rows
 
 START, END = date(2026, 9, 1), date(2026, 11, 30)
 
@@ -85,7 +85,7 @@ def test_four_quarter_days_at_333_33_are_333_33_everywhere(session, world, odd):
         per_engagement[line.engagement_id] = per_engagement.get(line.engagement_id, Decimal("0")) + line.net
     assert per_engagement == want
     remittance(session)
-    billing.issue_invoice(session, "test", invoice, TODAY)
+    billing.issue_invoice(session, ACTOR, invoice, TODAY)
     for by in GROUPINGS:
         report = income_report(session, START, END, by)
         assert report.totals.wip == b_net, by

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from tests.factories import TODAY, day, issued
+from tests.factories import ACTOR, TODAY, day, issued
 from tracker.billing import pdf, statements
 from tracker.billing import services as billing
 
@@ -50,7 +50,7 @@ def test_a_one_line_invoice_is_one_tagged_page(session, world, one_line, tmp_pat
 
 
 def test_credit_notes_and_statements_are_tagged(session, world, one_line, tmp_path):
-    note = billing.credit_invoice(session, "test", one_line, "Goodwill", TODAY)
+    note = billing.credit_invoice(session, ACTOR, one_line, "Goodwill", TODAY)
     info = pdfinfo(pdf.render_pdf(note), tmp_path, "credit")
     assert info["Tagged"] == "yes" and note.number in info["Title"]
     body = statements.render_pdf(statements.statement(session, world.client_a, TODAY))

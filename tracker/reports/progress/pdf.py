@@ -7,9 +7,9 @@ from pathlib import Path
 from flask import render_template
 
 from tracker.pdf_output import write_pdf
-from tracker.reports.progress import ProgressReport
+from tracker.reports.progress.report import ProgressReport
 
-STYLESHEET = Path(__file__).with_name("progress_pdf.css")
+STYLESHEET = Path(__file__).with_name("pdf.css")
 
 
 def render_pdf(report: ProgressReport, chart, lead) -> bytes:

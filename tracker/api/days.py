@@ -28,6 +28,7 @@ DaySchema = Schema("SupportDay", {
                  description="planned or delivered on input; invoiced is set by invoicing."),
     "goal_id": Int(nullable=True, minimum=1, description="The action-plan goal the day served."),
     "notes": Str(max_length=NOTES_MAX, default=""),
+    "written_off": Bool(read_only=True, description="Credited and written off: stays invoiced, never billable again."),
 })
 
 ImportResult = Schema("DayImportResult", {"imported": Int(read_only=True)})

@@ -8,8 +8,7 @@ from tracker import clock
 from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
-from tracker.engagements.policy import check_may_edit
-from tracker.engagements.services import get_engagement
+from tracker.engagements.services import engagement_for_editing, get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.plans import services
@@ -90,8 +89,7 @@ def list_goals(engagement_id: int):
 @api_bp.post("/engagements/<int:engagement_id>/goals")
 @operation("Add a goal", tags=["action plans"], request=GoalSchema, response=GoalSchema, status=201)
 def create_goal(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
-    check_may_edit(db.session, current_user, engagement)
+    engagement = engagement_for_editing(db.session, current_user, engagement_id)
     goal = services.create_goal(db.session, current_user, engagement, _goal_input(load(GoalSchema)))
     return dump_goal(goal), 201
 
@@ -107,8 +105,7 @@ def get_goal(goal_id: int):
 @api_bp.patch("/goals/<int:goal_id>")
 @operation("Change a goal", tags=["action plans"], request=GoalSchema, partial=True, response=GoalSchema)
 def update_goal(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     data = load(GoalSchema, partial=True)
     if data:
         services.update_goal(db.session, current_user, goal, _goal_input(data, goal))
@@ -129,8 +126,7 @@ def list_milestones(goal_id: int):
 @api_bp.post("/goals/<int:goal_id>/milestones")
 @operation("Add a milestone", tags=["action plans"], request=MilestoneSchema, response=MilestoneSchema, status=201)
 def create_milestone(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     data = load(MilestoneSchema)
     milestone = services.add_milestone(db.session, current_user, goal, services.MilestoneInput(**data), _today())
     return dump_milestone(milestone), 201

@@ -39,6 +39,28 @@ def get_response(session: Session, user, response_id: int) -> AssessmentResponse
     return response
 
 
+def assessment_for_editing(session: Session, user, assessment_id: int) -> Assessment:
+    """The round, to change it: NotFound as in get_assessment, Forbidden unless the
+    policy lets this user edit its engagement."""
+    assessment = get_assessment(session, user, assessment_id)
+    check_may_edit(session, user, assessment.engagement)
+    return assessment
+
+
+def assessment_for_scoring(session: Session, user, assessment_id: int) -> Assessment:
+    """The round, to record a group's scores: Forbidden unless the user may score."""
+    assessment = get_assessment(session, user, assessment_id)
+    check_may_score(session, user, assessment.engagement)
+    return assessment
+
+
+def response_for_scoring(session: Session, user, response_id: int) -> AssessmentResponse:
+    """The group's response, to correct it: Forbidden unless the user may score."""
+    response = get_response(session, user, response_id)
+    check_may_score(session, user, response.assessment.engagement)
+    return response
+
+
 def rounds_query(engagement_id: int) -> sa.Select:
     return (sa.select(Assessment).where(Assessment.engagement_id == engagement_id)
             .order_by(Assessment.assessed_on, Assessment.id))

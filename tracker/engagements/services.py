@@ -19,6 +19,7 @@ from tracker.engagements.models import (
     EngagementStatus,
     EngagementStatusChange,
 )
+from tracker.engagements.policy import check_may_edit
 from tracker.errors import InvalidTransition, Locked, NotFound, ValidationFailed
 from tracker.money import money, to_decimal
 from tracker.settings import services as settings
@@ -266,6 +267,14 @@ def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or (user.role == Role.CLIENT and engagement.client_id != user.authority_id):
         raise NotFound("No such engagement.")
+    return engagement
+
+
+def engagement_for_editing(session: Session, user, engagement_id: int) -> Engagement:
+    """The engagement, to change its rounds, goals and milestones: NotFound as in
+    get_engagement, Forbidden unless the policy lets this user edit it."""
+    engagement = get_engagement(session, user, engagement_id)
+    check_may_edit(session, user, engagement)
     return engagement
 
 

@@ -49,6 +49,29 @@ def get_milestone(session: Session, user, milestone_id: int) -> Milestone:
     return milestone
 
 
+def goal_for_editing(session: Session, user, goal_id: int) -> Goal:
+    """The goal, to change it or add milestones: NotFound as in get_goal, Forbidden
+    unless the policy lets this user edit its engagement."""
+    goal = get_goal(session, user, goal_id)
+    check_may_edit(session, user, goal.engagement)
+    return goal
+
+
+def milestone_for_update(session: Session, user, milestone_id: int) -> tuple[Milestone, bool]:
+    """The milestone and whether this user may change all of it (True) or only its
+    status and evidence (False, a client user of the engagement's authority)."""
+    milestone = get_milestone(session, user, milestone_id)
+    return milestone, _milestone_access(session, user, milestone.goal.engagement)
+
+
+def _milestone_access(session: Session, user, engagement: Engagement) -> bool:
+    if may_edit(session, user, engagement):
+        return True
+    if is_own_client(user, engagement):
+        return False
+    raise Forbidden("Only managers, the engagement's team and the client can update milestones.")
+
+
 def goals_query(engagement_id: int) -> sa.Select:
     return sa.select(Goal).where(Goal.engagement_id == engagement_id).order_by(Goal.position, Goal.id)
 
@@ -230,9 +253,7 @@ def update_milestone(session: Session, actor, milestone: Milestone, changes: dic
     unknown = set(changes) - set(MILESTONE_FIELDS)
     if unknown:
         raise ValidationFailed("Unknown milestone fields.", dict.fromkeys(sorted(unknown), "is not a milestone field"))
-    if not may_edit(session, actor, engagement):
-        if not is_own_client(actor, engagement):
-            raise Forbidden("Only managers, the engagement's team and the client can update milestones.")
+    if not _milestone_access(session, actor, engagement):
         refused = sorted(set(changes) - CLIENT_FIELDS)
         if refused:
             raise Forbidden("Client users can update a milestone's status and evidence only.",

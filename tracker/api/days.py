@@ -7,13 +7,13 @@ from tracker import clock
 from tracker.access import DELIVERERS, LEAD_STAFF, Role, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
+from tracker.dates import parse_month
 from tracker.days import importer, services
-from tracker.days.models import Activity, DayState, SupportDay
+from tracker.days.models import Activity, DayState
 from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
 from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
-from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
     "id": Int(read_only=True),
@@ -59,18 +59,12 @@ def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
     page, per_page = paging()
     q = query_values(FILTERS)
-    month = None
-    if "month" in q:
-        try:
-            year, mon = (int(p) for p in q["month"].split("-"))
-            month = date(year, mon, 1)
-        except ValueError:
-            raise ValidationFailed("Some query parameters are not valid.", {"month": "month must be YYYY-MM"}) from None
+    try:
+        month = parse_month(q.get("month"))
+    except ValidationFailed as error:
+        raise ValidationFailed("Some query parameters are not valid.", error.fields) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
-    services.confine_to_own_days(current_user, filters)
-    stmt = services.days_query(engagement.id, filters)
-    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
-                                                      options=services.one_engagement_rows()))
+    return list_response(DaySchema, services.list_days(db.session, current_user, engagement.id, filters, page, per_page))
 
 
 @roles(*DELIVERERS)

@@ -11,7 +11,7 @@ from tracker.billing.queries import income_invoiced
 from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
-from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
+from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORDER_MAX, TITLE_MAX
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.pagination import paginate
@@ -29,11 +29,11 @@ EngagementSchema = Schema("Engagement", {
     "estimated_days_high": Dec(2, minimum=0, default=Decimal("0")),
     "start_date": Date(required=True),
     "end_date": Date(nullable=True, default=None),
-    "purchase_order": Str(max_length=60, default=""),
+    "purchase_order": Str(max_length=PURCHASE_ORDER_MAX, default=""),
     "vat_rate": Dec(2, minimum=0, maximum=1, nullable=True, default=Decimal("0.20"),
                     description="\"0.20\" standard; null = outside the scope of VAT (give vat_note)."),
-    "vat_note": Str(max_length=255, default=""),
-    "approval_reference": Str(max_length=255, default=""),
+    "vat_note": Str(max_length=NOTE_MAX, default=""),
+    "approval_reference": Str(max_length=NOTE_MAX, default=""),
     "description": Str(max_length=DESCRIPTION_MAX, default=""),
     "staff_ids": ListOf(Int(minimum=1), write_only=True, description="The team: staff ids."),
     "team": ListOf(Int(), read_only=True, description="Staff ids on the team."),

@@ -41,6 +41,8 @@ STANDARD_VAT = Decimal("0.2000")
 #: Limits the forms and the API schema take from here.
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
+PURCHASE_ORDER_MAX = 60
+NOTE_MAX = 255  # the VAT note, the approval reference, a status change's note
 
 
 @dataclass
@@ -133,7 +135,7 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
             out["vat_rate"] = rate.quantize(Decimal("0.0001"))
         except ValueError:
             fields["vat_rate"] = "VAT rate is a share such as 0.20, or empty for outside the scope of VAT."
-    out["vat_note"] = (data.vat_note or "").strip()[:255]
+    out["vat_note"] = (data.vat_note or "").strip()
 
     if data.day_rate in (None, ""):
         if existing is None:
@@ -152,12 +154,12 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
                 "day_rate", "The day rate cannot change once the engagement has been invoiced."
             )
 
-    for name, limit in (("purchase_order", 60), ("approval_reference", 255)):
+    for name, limit in (("purchase_order", PURCHASE_ORDER_MAX), ("vat_note", NOTE_MAX),
+                        ("approval_reference", NOTE_MAX), ("description", DESCRIPTION_MAX)):
         value = (getattr(data, name) or "").strip()
-        if len(value) > limit:
-            fields[name] = f"Use at most {limit} characters."
+        if len(value) > limit and name not in fields:
+            fields[name] = f"Use at most {limit:,} characters."
         out[name] = value
-    out["description"] = (data.description or "").strip()
 
     if data.staff_ids is not None:
         ids = sorted({int(i) for i in data.staff_ids})
@@ -235,7 +237,7 @@ def change_status(session: Session, actor, engagement: Engagement, new_status: s
     session.add(
         EngagementStatusChange(
             engagement_id=engagement.id, from_status=current.value, to_status=target.value,
-            changed_by_id=getattr(actor, "id", None), note=(note or "").strip()[:255],
+            changed_by_id=getattr(actor, "id", None), note=(note or "").strip()[:NOTE_MAX],
         )
     )
     audit.record(session, actor, "status", "engagement", engagement.id, {"status": current}, {"status": target})

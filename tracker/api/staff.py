@@ -3,18 +3,20 @@ from decimal import Decimal
 from flask_login import current_user
 
 from tracker.access import MANAGERS, roles
+from tracker.addresses import EMAIL_MAX
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Dec, Int, Schema, Str
 from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.staff import services
 from tracker.staff.models import StaffMember
+from tracker.staff.services import JOB_TITLE_MAX, NAME_MAX
 
 StaffSchema = Schema("StaffMember", {
     "id": Int(read_only=True),
-    "name": Str(required=True, min_length=1, max_length=120),
-    "job_title": Str(max_length=120, default=""),
-    "email": Str(required=True, max_length=254),
+    "name": Str(required=True, min_length=1, max_length=NAME_MAX),
+    "job_title": Str(max_length=JOB_TITLE_MAX, default=""),
+    "email": Str(required=True, max_length=EMAIL_MAX),
     "monthly_capacity_days": Dec(2, minimum=0, maximum=31, default=Decimal("18")),
     "external_cap_share": Dec(2, minimum=0, maximum=1, default=Decimal("0.20"),
                               description="Share of capacity that may go to outside work, e.g. \"0.20\"."),

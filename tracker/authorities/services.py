@@ -15,8 +15,11 @@ from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.web import options
 
-#: The limit the form and the API schema take from here.
+#: Limits the form and the API schema take from here (e-mail: addresses.EMAIL_MAX).
 NAME_MAX = 160
+ADDRESS_MAX = 1000
+VAT_NUMBER_MAX = 20
+FINANCE_CONTACT_MAX = 120
 
 
 @dataclass
@@ -44,9 +47,15 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
         kind = None
     vat = (data.vat_number or "").strip().upper().replace(" ", "")
     if vat and not (vat.startswith("GB") and vat[2:].isdigit() and len(vat[2:]) in (9, 12)) and not (
-        vat[:2].isalpha() and 4 <= len(vat) <= 20
+        vat[:2].isalpha() and 4 <= len(vat) <= VAT_NUMBER_MAX
     ):
         fields["vat_number"] = "Enter a VAT number such as GB123456789."
+    address = (data.address or "").strip()
+    if len(address) > ADDRESS_MAX:
+        fields["address"] = f"Use at most {ADDRESS_MAX:,} characters."
+    contact = (data.finance_contact or "").strip()
+    if len(contact) > FINANCE_CONTACT_MAX:
+        fields["finance_contact"] = f"Use at most {FINANCE_CONTACT_MAX} characters."
     email = (data.finance_email or "").strip()
     if email:
         try:
@@ -69,9 +78,9 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
         "name": name,
         "kind": kind,
         "is_lead": bool(data.is_lead),
-        "address": (data.address or "").strip(),
+        "address": address,
         "vat_number": vat,
-        "finance_contact": (data.finance_contact or "").strip()[:120],
+        "finance_contact": contact,
         "finance_email": email,
     }
 

@@ -15,6 +15,10 @@ from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
 from tracker.staff.models import StaffMember
 
+#: Limits the forms and the API schema take from here (e-mail: addresses.EMAIL_MAX).
+NAME_MAX = 120
+JOB_TITLE_MAX = 120
+
 
 @dataclass
 class StaffInput:
@@ -31,8 +35,11 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
     name = (data.name or "").strip()
     if not name:
         fields["name"] = "Give the staff member's name."
-    elif len(name) > 120:
-        fields["name"] = "Use at most 120 characters."
+    elif len(name) > NAME_MAX:
+        fields["name"] = f"Use at most {NAME_MAX} characters."
+    job_title = (data.job_title or "").strip()
+    if len(job_title) > JOB_TITLE_MAX:
+        fields["job_title"] = f"Use at most {JOB_TITLE_MAX} characters."
     email = ""
     try:
         email = normalise_email(data.email)
@@ -64,7 +71,7 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
     return {
         "name": name,
         "email": email,
-        "job_title": (data.job_title or "").strip()[:120],
+        "job_title": job_title,
         "monthly_capacity_days": capacity.quantize(Decimal("0.01")),
         "external_cap_share": share.quantize(Decimal("0.0001")),
         "active": bool(data.active),

@@ -41,10 +41,10 @@ StandardSchema = Schema("SapStandard", {
 AssessmentSchema = Schema("Assessment", {
     "id": Int(read_only=True),
     "engagement_id": Int(read_only=True),
-    "label": Str(required=True, min_length=1, max_length=80, description="e.g. Baseline, 6-month review."),
+    "label": Str(required=True, min_length=1, max_length=services.LABEL_MAX, description="e.g. Baseline, 6-month review."),
     "assessed_on": Date(required=True),
-    "key_areas": ListOf(Str(max_length=200), max_items=12, default=[]),
-    "notes": Str(max_length=5000, default=""),
+    "key_areas": ListOf(Str(max_length=services.KEY_AREA_MAX), max_items=services.MAX_KEY_AREAS, default=[]),
+    "notes": Str(max_length=services.NOTES_MAX, default=""),
     "framework_version": Int(read_only=True, description="The wording this round is scored against."),
     "groups": ListOf(Str(), read_only=True, description="Groups that have responded."),
 })
@@ -52,10 +52,10 @@ AssessmentSchema = Schema("Assessment", {
 ResponseSchema = Schema("AssessmentResponse", {
     "id": Int(read_only=True),
     "assessment_id": Int(read_only=True),
-    "group": Str(required=True, min_length=1, max_length=120, attr="group_name"),
+    "group": Str(required=True, min_length=1, max_length=services.GROUP_MAX, attr="group_name"),
     "scores": LooseMap(Int(minimum=1, maximum=5), max_items=40, required=True, attr="score_map",
                        description="Standard code → score 1-5; a group may score only some standards."),
-    "evidence": LooseMap(Str(max_length=5000), max_items=40, default={}, attr="evidence_map",
+    "evidence": LooseMap(Str(max_length=services.EVIDENCE_MAX), max_items=40, default={}, attr="evidence_map",
                          description="Standard code → evidence text (only for scored standards)."),
     "updated_at": DateTime(read_only=True),
 })

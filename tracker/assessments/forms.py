@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.assessments.services import EVIDENCE_MAX, GROUP_MAX, LABEL_MAX, NOTES_MAX
 from tracker.web import options
 
 SCORE_CHOICES = [("", "Not scored"), *((str(n), str(n)) for n in range(1, 6))]
@@ -22,14 +23,14 @@ def field_name(error_key: str) -> str:
 
 
 class AssessmentForm(FlaskForm):
-    label = StringField("Round", validators=[DataRequired("Name the round, e.g. Baseline or 6-month review."), Length(max=80)])
+    label = StringField("Round", validators=[DataRequired("Name the round, e.g. Baseline or 6-month review."), Length(max=LABEL_MAX)])
     assessed_on = DateField("Date of the exercise", validators=[DataRequired("Give the date of the exercise.")])
     key_areas = TextAreaField("Key areas for focus (one a line)", validators=[Optional(), Length(max=3000)])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
 
 
 class ResponseFormBase(FlaskForm):
-    group = StringField("Group", validators=[DataRequired("Name the group, e.g. Children's Trust Board."), Length(max=120)])
+    group = StringField("Group", validators=[DataRequired("Name the group, e.g. Children's Trust Board."), Length(max=GROUP_MAX)])
 
 
 def response_form(standards, data: dict | None = None) -> ResponseFormBase:
@@ -41,7 +42,7 @@ def response_form(standards, data: dict | None = None) -> ResponseFormBase:
     for s in standards:
         setattr(ResponseForm, f"scores_{s.slug}", RadioField(f"{s.code} {s.title}", choices=options(SCORE_CHOICES), default="",
                                                               validators=[Optional()]))
-        setattr(ResponseForm, f"evidence_{s.slug}", TextAreaField(f"Evidence for {s.code}", validators=[Optional(), Length(max=5000)]))
+        setattr(ResponseForm, f"evidence_{s.slug}", TextAreaField(f"Evidence for {s.code}", validators=[Optional(), Length(max=EVIDENCE_MAX)]))
     return ResponseForm(data=data)
 
 

@@ -33,6 +33,7 @@ MILESTONE_FIELDS = ("title", "owner", "due_on", "status", "evidence")
 #: Limits the forms and the API schema take from here.
 TITLE_MAX = 200
 TEXT_MAX = 5000  # a goal's description, a milestone's evidence
+OWNER_MAX = 120
 
 
 def get_goal(session: Session, user, goal_id: int) -> Goal:
@@ -116,7 +117,7 @@ def _clean_goal(session: Session, engagement: Engagement, data: GoalInput, exist
         fields["title"] = f"Use at most {TITLE_MAX} characters."
     description = (data.description or "").strip()
     if len(description) > TEXT_MAX:
-        fields["description"] = "The description is limited to 5,000 characters."
+        fields["description"] = f"The description is limited to {TEXT_MAX:,} characters."
     known = {s.code for s in framework.current_version(session).standards}
     codes = data.standard_codes if isinstance(data.standard_codes, list) else None
     if codes is None or not all(isinstance(c, str) for c in codes):
@@ -197,7 +198,7 @@ class MilestoneInput:
 def _clean_milestone(data: MilestoneInput) -> dict:
     fields: dict[str, str] = {}
     out: dict = {}
-    for name, limit, why in (("title", 200, "Say what will be achieved."), ("owner", 120, "Name who owns it.")):
+    for name, limit, why in (("title", TITLE_MAX, "Say what will be achieved."), ("owner", OWNER_MAX, "Name who owns it.")):
         value = (getattr(data, name) or "").strip()
         if not value:
             fields[name] = why
@@ -213,7 +214,7 @@ def _clean_milestone(data: MilestoneInput) -> dict:
         fields["status"] = f"Status must be one of {', '.join(s.value for s in MilestoneStatus)}."
     evidence = (data.evidence or "").strip()
     if len(evidence) > TEXT_MAX:
-        fields["evidence"] = "Evidence is limited to 5,000 characters."
+        fields["evidence"] = f"Evidence is limited to {TEXT_MAX:,} characters."
     out["evidence"] = evidence
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)

@@ -14,7 +14,6 @@ from tracker.engagements.models import Engagement, EngagementKind, EngagementMem
 from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORDER_MAX, TITLE_MAX
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.pagination import paginate
 from tracker.staff.models import StaffMember
 
 EngagementSchema = Schema("Engagement", {
@@ -96,8 +95,7 @@ def _input(data: dict, base: Engagement | None = None) -> services.EngagementInp
 def list_engagements():
     page, per_page = paging()
     filters = query_values(FILTERS)
-    stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
-    result = paginate(db.session, stmt, page, per_page)
+    result = services.list_engagements(db.session, current_user, page, per_page, **filters, by_id=True)
     return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
 
 

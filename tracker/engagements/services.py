@@ -22,6 +22,7 @@ from tracker.engagements.models import (
 from tracker.engagements.policy import check_may_edit
 from tracker.errors import InvalidTransition, Locked, NotFound, ValidationFailed
 from tracker.money import money, to_decimal
+from tracker.pagination import Page, paginate
 from tracker.settings import services as settings
 from tracker.staff.models import StaffMember
 
@@ -262,6 +263,16 @@ def filtered_engagements(user, client_id: int | None = None, status: str | None 
     if kind:
         stmt = stmt.where(Engagement.kind == EngagementKind(kind))
     return stmt.order_by(Engagement.start_date.desc(), Engagement.id.desc())
+
+
+def list_engagements(session: Session, user, page: int, per_page: int, *, client_id: int | None = None,
+                     status: str | None = None, kind: str | None = None, by_id: bool = False) -> Page:
+    """One page of the engagements this user may see, for the page and the API alike:
+    newest start first, or by id (``by_id``: the API's stable order for walking pages)."""
+    stmt = filtered_engagements(user, client_id=client_id, status=status, kind=kind)
+    if by_id:
+        stmt = stmt.order_by(None).order_by(Engagement.id)
+    return paginate(session, stmt, page, per_page)
 
 
 def get_engagement(session: Session, user, engagement_id: int) -> Engagement:

@@ -8,7 +8,6 @@ from tracker.authorities import services
 from tracker.authorities.models import Authority, AuthorityKind
 from tracker.authorities.services import ADDRESS_MAX, FINANCE_CONTACT_MAX, NAME_MAX, VAT_NUMBER_MAX
 from tracker.extensions import db
-from tracker.pagination import paginate
 
 AuthoritySchema = Schema("Authority", {
     "id": Int(read_only=True),
@@ -36,10 +35,8 @@ def _input(data: dict, base: Authority | None = None) -> services.AuthorityInput
 def list_authorities():
     page, per_page = paging()
     filters = query_values(FILTERS)
-    stmt = services.visible_authorities(current_user)
-    if "is_lead" in filters:
-        stmt = stmt.where(Authority.is_lead.is_(filters["is_lead"]))
-    return list_response(AuthoritySchema, paginate(db.session, stmt.order_by(None).order_by(Authority.id), page, per_page))
+    result = services.list_authorities(db.session, current_user, page, per_page, is_lead=filters.get("is_lead"), by_id=True)
+    return list_response(AuthoritySchema, result)
 
 
 @roles(*FINANCE_ROLES)

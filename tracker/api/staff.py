@@ -7,7 +7,6 @@ from tracker.addresses import EMAIL_MAX
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Dec, Int, Schema, Str
 from tracker.extensions import db
-from tracker.pagination import paginate
 from tracker.staff import services
 from tracker.staff.models import StaffMember
 from tracker.staff.services import JOB_TITLE_MAX, NAME_MAX
@@ -35,8 +34,7 @@ def _input(data: dict, base: StaffMember | None = None) -> services.StaffInput:
 @operation("List the lead authority's staff", tags=["staff"], list_of=StaffSchema)
 def list_staff():
     page, per_page = paging()
-    stmt = services.staff_list().order_by(None).order_by(StaffMember.id)
-    return list_response(StaffSchema, paginate(db.session, stmt, page, per_page))
+    return list_response(StaffSchema, services.list_staff(db.session, page, per_page, by_id=True))
 
 
 @roles(*MANAGERS)

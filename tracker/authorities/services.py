@@ -13,6 +13,7 @@ from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
+from tracker.pagination import Page, paginate
 from tracker.web import options
 
 #: Limits the form and the API schema take from here (e-mail: addresses.EMAIL_MAX).
@@ -109,6 +110,18 @@ def visible_authorities(user) -> sa.Select:
     if user.role == Role.CLIENT:
         stmt = stmt.where(Authority.id == user.authority_id)
     return stmt
+
+
+def list_authorities(session: Session, user, page: int, per_page: int, *, is_lead: bool | None = None,
+                     by_id: bool = False) -> Page:
+    """One page of the authorities this user may see, for the page and the API alike:
+    the lead first then by name, or by id (``by_id``: the API's stable order)."""
+    stmt = visible_authorities(user)
+    if is_lead is not None:
+        stmt = stmt.where(Authority.is_lead.is_(is_lead))
+    if by_id:
+        stmt = stmt.order_by(None).order_by(Authority.id)
+    return paginate(session, stmt, page, per_page)
 
 
 def get_authority(session: Session, user, authority_id: int) -> Authority:

@@ -13,6 +13,7 @@ from tracker.audit import services as audit
 from tracker.engagements.models import EngagementMember
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
+from tracker.pagination import Page, paginate
 from tracker.staff.models import StaffMember
 
 #: Limits the forms and the API schema take from here (e-mail: addresses.EMAIL_MAX).
@@ -108,6 +109,15 @@ def staff_list(active_only: bool = False) -> sa.Select:
     if active_only:
         stmt = stmt.where(StaffMember.active.is_(True))
     return stmt
+
+
+def list_staff(session: Session, page: int, per_page: int, *, by_id: bool = False) -> Page:
+    """One page of the staff, for the page and the API alike: by name, or by id
+    (``by_id``: the API's stable order for walking pages)."""
+    stmt = staff_list()
+    if by_id:
+        stmt = stmt.order_by(None).order_by(StaffMember.id)
+    return paginate(session, stmt, page, per_page)
 
 
 def staff_choices(session: Session, active_only: bool = True) -> list[tuple[int, str]]:

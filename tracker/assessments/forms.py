@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.assessments import framework
 from tracker.assessments.services import EVIDENCE_MAX, GROUP_MAX, LABEL_MAX, NOTES_MAX
 from tracker.web import options
 
@@ -48,8 +49,8 @@ def response_form(standards, data: dict | None = None) -> ResponseFormBase:
 
 class FrameworkFormBase(FlaskForm):
     label = StringField("Name of this version", validators=[DataRequired("Name the version, e.g. “Original CSP wording”."),
-                                                             Length(max=200)])
-    note = TextAreaField("What changed and why", validators=[Optional(), Length(max=2000)])
+                                                             Length(max=framework.TITLE_MAX)])
+    note = TextAreaField("What changed and why", validators=[Optional(), Length(max=framework.NOTE_MAX)])
 
 
 def framework_form(version, data: dict | None = None) -> FrameworkFormBase:
@@ -59,15 +60,16 @@ def framework_form(version, data: dict | None = None) -> FrameworkFormBase:
         pass
 
     for s in version.sections:
-        setattr(FrameworkForm, f"sections_{s.number}_title", StringField(f"Section {s.number} title", validators=[Length(max=200)]))
+        setattr(FrameworkForm, f"sections_{s.number}_title", StringField(f"Section {s.number} title", validators=[Length(max=framework.TITLE_MAX)]))
         setattr(FrameworkForm, f"sections_{s.number}_description",
-                TextAreaField(f"Section {s.number} description", validators=[Length(max=1000)]))
+                TextAreaField(f"Section {s.number} description", validators=[Length(max=framework.DESCRIPTION_MAX)]))
     for lv in version.levels:
-        setattr(FrameworkForm, f"levels_{lv.score}_label", StringField(f"Score {lv.score} short label", validators=[Length(max=60)]))
+        setattr(FrameworkForm, f"levels_{lv.score}_label",
+                StringField(f"Score {lv.score} short label", validators=[Length(max=framework.LEVEL_LABEL_MAX)]))
         setattr(FrameworkForm, f"levels_{lv.score}_description",
-                StringField(f"Score {lv.score} description", validators=[Length(max=255)]))
+                StringField(f"Score {lv.score} description", validators=[Length(max=framework.LEVEL_DESCRIPTION_MAX)]))
     for st in version.standards:
-        setattr(FrameworkForm, f"standards_{st.slug}_title", StringField(f"{st.code} title", validators=[Length(max=200)]))
+        setattr(FrameworkForm, f"standards_{st.slug}_title", StringField(f"{st.code} title", validators=[Length(max=framework.TITLE_MAX)]))
         setattr(FrameworkForm, f"standards_{st.slug}_description",
-                TextAreaField(f"{st.code} description", validators=[Length(max=1000)]))
+                TextAreaField(f"{st.code} description", validators=[Length(max=framework.DESCRIPTION_MAX)]))
     return FrameworkForm(data=data)

@@ -12,7 +12,7 @@ from tracker.assessments.models import (
 from tracker.audit.models import AuditLog
 from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
-from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment, Refund
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.mail.models import OutboxAttachment, OutboxMessage
@@ -45,6 +45,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordToken",
     "Payment",
+    "Refund",
     "SapLevel",
     "SapSection",
     "SapStandard",

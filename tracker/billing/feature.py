@@ -5,12 +5,14 @@ from flask import Flask
 
 from tracker.billing import checks, guards, mail_routes, specs
 from tracker.billing.cli import invoices_cli
+from tracker.billing.finance_routes import bp as finance_bp
 from tracker.billing.routes import bp
 from tracker.extension_points import extension_points
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(finance_bp)  # refunds, statements, the invoice logo
     app.register_blueprint(mail_routes.bp)  # "Send to client" (queues the PDF in the outbox)
     app.add_template_global(mail_routes.invoice_sends)  # the invoice page's "Sent to the client"
     app.cli.add_command(invoices_cli)

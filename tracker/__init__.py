@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from config import INSTANCE_DIR, Config, config_from_env
+from tracker import static_files
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     register_request_hooks(app)  # before access checks, which read the database
     register_blueprints(app)
     register_template_helpers(app)
+    static_files.init_app(app)
     register_commands(app)
     return app
 

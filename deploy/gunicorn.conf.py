@@ -24,6 +24,12 @@ max_requests = 2000
 max_requests_jitter = 200
 proc_name = "tracker-web"
 
+# Which proxy to trust is the app's setting alone (PROXY_HOPS, werkzeug's ProxyFix):
+# gunicorn must not take the scheme from X-Forwarded-* headers itself, or a
+# server that nginx reaches over loopback would behave unlike one it reaches
+# over the network.
+secure_scheme_headers = {}
+
 # Logs to stdout/stderr, which systemd puts in the journal. The client address
 # and scheme are what the app sees after trusting PROXY_HOPS proxies (werkzeug's
 # ProxyFix rewrites them in the request environment), so the log shows the real

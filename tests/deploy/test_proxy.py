@@ -21,6 +21,15 @@ def browser(proxy) -> requests.Session:
 
 
 def app_log(app_servers) -> str:
+    """Both app servers' logs, once each has logged every request it had received.
+
+    gunicorn writes a request's log line after sending the answer, so a request
+    to each server (one worker: requests are handled in turn) marks the point
+    by which any earlier request is in its log."""
+    for server, base in app_servers.values():
+        mark = uuid.uuid4().hex
+        assert requests.get(f"{base}/healthz?mark={mark}", timeout=30).status_code == 200
+        server.wait_until(lambda mark=mark, server=server: mark in server.log_text(), timeout=10)
     return "".join(server.log_text() for server, _ in app_servers.values())
 
 

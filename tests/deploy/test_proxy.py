@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
 
+import pytest
 import requests
 
 from config import Config
@@ -121,3 +125,20 @@ def test_static_files_are_served_with_every_app_server_down(certificate, tmp_pat
         assert down.status_code == 502 and down.raw.headers.getlist("Strict-Transport-Security") == [HSTS]
     finally:
         server.stop()
+
+
+def test_the_site_loads_in_debians_stock_nginx_conf(certificate, tmp_path):
+    """Installed as deploy/README.md says: the site file beside everything Debian's nginx.conf sets."""
+    stock = Path("/etc/nginx/nginx.conf")
+    if not stock.exists():
+        pytest.skip("no /etc/nginx/nginx.conf (Debian's nginx package) here")
+    cert, key = certificate
+    site = stack.NGINX_SITE.read_text().replace("/etc/ssl/tracker/fullchain.pem", str(cert))
+    (tmp_path / "tracker.conf").write_text(site.replace("/etc/ssl/tracker/privkey.pem", str(key)))
+    conf = stock.read_text().replace("include /etc/nginx/sites-enabled/*;", f"include {tmp_path / 'tracker.conf'};")
+    conf = re.sub(r"^pid .*$", f"pid {tmp_path / 'nginx.pid'};", conf, flags=re.M).replace("/var/log/nginx/", f"{tmp_path}/")
+    assert str(tmp_path / "tracker.conf") in conf
+    (tmp_path / "nginx.conf").write_text(conf)
+    result = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-t", "-e", str(tmp_path / "error.log"),
+                             "-c", str(tmp_path / "nginx.conf")], check=False, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "test is successful" in result.stderr, result.stderr

@@ -65,7 +65,7 @@ def test_every_service_runs_hardened_as_the_app_user_with_the_env_file(service, 
     exposure = re.search(r"Overall exposure level for \S+: ([\d.]+)", result.stdout + result.stderr)
     if exposure is None:
         pytest.skip(f"systemd-analyze security cannot run here: {result.stderr.strip()}")
-    assert float(exposure.group(1)) <= 3.5, result.stdout  # systemd's scale: 0 safest, 10 exposed
+    assert float(exposure.group(1)) <= 2.0, result.stdout  # systemd's scale: 0 safest, 10 exposed
 
 
 def test_the_jobs_run_the_agreed_commands_on_their_timers():
@@ -80,7 +80,7 @@ def test_the_jobs_run_the_agreed_commands_on_their_timers():
         assert f"OnCalendar=*-*-* {when} Europe/London" in text and "Persistent=true" in text
 
 
-def test_the_backup_script_writes_a_private_backup_prunes_old_ones_and_the_check_passes(database_url, world, session, tmp_path):
+def test_the_backup_script_writes_a_private_backup_and_prunes_old_ones(database_url, world, session, tmp_path):
     session.remove()
     folder = tmp_path / "backups"
     folder.mkdir()
@@ -97,10 +97,6 @@ def test_the_backup_script_writes_a_private_backup_prunes_old_ones_and_the_check
     assert len(new) == 1 and stat.S_IMODE(new[0].stat().st_mode) == 0o600
     listing = subprocess.run([_pg_tool("pg_restore"), "--list", str(new[0])], check=False, capture_output=True, text=True, timeout=60)
     assert "alembic_version" in listing.stdout and "support_days" in listing.stdout  # a real pg_dump of the app
-
-    # tracker-backup.service's second step.
-    check = subprocess.run([str(stack.BIN / "flask"), "check"], check=False, cwd=stack.ROOT, env=env, capture_output=True, text=True, timeout=120)
-    assert check.returncode == 0 and "checks passed" in check.stdout, check.stdout + check.stderr
 
     refused = subprocess.run([str(stack.DEPLOY / "backup.sh"), str(folder)], check=False, env=env | {"BACKUP_KEEP_DAYS": "two"},
                              capture_output=True, text=True, timeout=60)

@@ -58,7 +58,13 @@ def redis_url(stack_dir):
         server.stop()
 
 
-def app_server_env(database_url: str, redis_url: str) -> dict:
+@pytest.fixture(scope="session")
+def proxy_ports():
+    """nginx's (HTTP, HTTPS) ports, chosen first: the app servers' PUBLIC_URL names the HTTPS one."""
+    return stack.free_port(), stack.free_port()
+
+
+def app_server_env(database_url: str, redis_url: str, public_url: str = "https://127.0.0.1") -> dict:
     """What /etc/tracker/tracker.env gives an app server, pointed at the test services."""
     env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL", "FLASK_ENV")}
     return env | {
@@ -68,6 +74,7 @@ def app_server_env(database_url: str, redis_url: str) -> dict:
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": redis_url,
         "PROXY_HOPS": "1",
+        "PUBLIC_URL": public_url,  # the address people open: nginx's HTTPS
         "REPORT_CACHE_SECONDS": "300",  # on, as in production: it must stay right across servers
         "WEB_CONCURRENCY": "1",  # one worker each: "server A" and "server B" are one process each
         "TRACKER_TODAY": TODAY.isoformat(),  # the factories' world is dated around it
@@ -76,9 +83,9 @@ def app_server_env(database_url: str, redis_url: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def app_servers(app, database_url, redis_url, stack_dir):
-    """Two gunicorn app servers, A and B: (base URL, Server) each. `app` has migrated the database."""
-    env = app_server_env(database_url, redis_url)
+def app_servers(app, database_url, redis_url, stack_dir, proxy_ports):
+    """Two gunicorn app servers, A and B: (Server, base URL) each. `app` has migrated the database."""
+    env = app_server_env(database_url, redis_url, f"https://127.0.0.1:{proxy_ports[1]}")
     started = []
     try:
         for name in ("a", "b"):  # both start at once; then wait for both
@@ -91,9 +98,9 @@ def app_servers(app, database_url, redis_url, stack_dir):
             server.stop()
 
 
-def start_proxy(folder, certificate, upstreams):
+def start_proxy(folder, certificate, upstreams, ports=None):
     _need("nginx")
-    http_port, https_port = stack.free_port(), stack.free_port()
+    http_port, https_port = ports or (stack.free_port(), stack.free_port())
     cert, key = certificate
     server = stack.start_nginx(folder, stack.render_site(http_port, https_port, upstreams, cert, key))
     server.wait_until(lambda: stack.port_open(http_port) and stack.port_open(https_port), timeout=20)
@@ -101,10 +108,10 @@ def start_proxy(folder, certificate, upstreams):
 
 
 @pytest.fixture(scope="session")
-def proxy(app_servers, certificate, stack_dir):
+def proxy(app_servers, certificate, stack_dir, proxy_ports):
     """nginx with deploy/nginx/tracker.conf in front of both app servers."""
     upstreams = [base.removeprefix("http://") for _, base in app_servers.values()]
-    server, http_port, https_port = start_proxy(stack_dir / "nginx", certificate, upstreams)
+    server, http_port, https_port = start_proxy(stack_dir / "nginx", certificate, upstreams, proxy_ports)
     try:
         yield {"server": server, "http": f"http://127.0.0.1:{http_port}", "https": f"https://127.0.0.1:{https_port}",
                "cafile": str(certificate[0])}

@@ -108,7 +108,7 @@ def render_site(http_port: int, https_port: int, upstreams: list[str], cert: Pat
     site = _replace(site, r"listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl", 1)
     site = _replace(site, r"ssl_certificate\s+/\S+;", f"ssl_certificate {cert};", 1)
     site = _replace(site, r"ssl_certificate_key\s+/\S+;", f"ssl_certificate_key {key};", 1)
-    site = _replace(site, r"/opt/tracker/", f"{ROOT}/", 1)
+    site = _replace(site, r"/opt/tracker/", f"{ROOT}/", 2)
     servers = "".join(f"    server {address} max_fails=3 fail_timeout=10s;\n" for address in upstreams)
     site = _replace(site, r"^[ \t]*#?[ \t]*server \d+\.\d+\.\d+\.\d+:\d+ .*\n", "", 2)
     return _replace(site, r"(upstream tracker_app \{\n)", r"\g<1>" + servers, 1)

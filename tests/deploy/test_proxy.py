@@ -115,7 +115,8 @@ def test_static_files_come_from_nginx_with_long_cache_headers(proxy, app_servers
 
 
 def test_static_files_are_served_with_every_app_server_down(certificate, tmp_path):
-    """nginx alone, its upstream a port nobody listens on: pages fail (502), static files do not."""
+    """nginx alone, its upstream a port nobody listens on: pages fail (502, with the
+    maintenance page), static files do not."""
     server, _, https_port = deploy.start_proxy(tmp_path / "nginx", certificate, [f"127.0.0.1:{stack.free_port()}"])
     try:
         session = stack.https_session(str(certificate[0]))
@@ -123,6 +124,8 @@ def test_static_files_are_served_with_every_app_server_down(certificate, tmp_pat
         assert session.get(f"{base}/static/js/app.js").status_code == 200
         down = session.get(f"{base}/login")
         assert down.status_code == 502 and down.raw.headers.getlist("Strict-Transport-Security") == [HSTS]
+        assert "The tracker is not answering just now" in down.text  # deploy/nginx/maintenance.html
+        assert session.get(f"{base}/maintenance.html").status_code == 404  # only as the error page
     finally:
         server.stop()
 

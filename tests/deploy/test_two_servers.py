@@ -5,6 +5,8 @@ are certain (nginx would alternate between them)."""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from datetime import date
 from decimal import Decimal
@@ -98,3 +100,16 @@ def test_a_draft_raced_through_both_servers_has_one_winner(app_servers, world, a
     assert sorted(statuses) == [201, 409], statuses
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invoice)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceDayClaim)) == 5
+
+
+def test_reloading_an_app_server_refuses_no_request(app_servers):
+    """`systemctl reload tracker-web` (SIGHUP): new workers start on the new code while
+    requests wait in the listening socket's queue instead of failing (deploy/README.md, Upgrade)."""
+    server, base = app_servers["b"]
+    booted = server.log_text().count("Booting worker")
+    os.kill(server.process.pid, signal.SIGHUP)
+    statuses = [requests.get(f"{base}/healthz", timeout=60).status_code for _ in range(5)]
+    server.wait_until(lambda: server.log_text().count("Booting worker") > booted, timeout=60)
+    statuses += [requests.get(f"{base}/healthz", timeout=60).status_code for _ in range(5)]
+    assert statuses == [200] * 10
+    assert "Handling signal: hup" in server.log_text()

@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
-from tracker import extension_points, json_depth, models  # noqa: F401  (every model, so the metadata is complete)
+from tracker import extension_points, json_depth, models, static_files  # noqa: F401  (models: every model, so the metadata is complete)
 from tracker.access import register_access
 from tracker.api import feature as api
 from tracker.assessments import feature as assessments
@@ -77,6 +77,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    static_files.init_app(app)
     return app
 
 

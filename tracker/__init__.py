@@ -70,7 +70,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api import api_bp
     from tracker.assessments.routes import bp as assessments_bp
     from tracker.audit.routes import bp as audit_bp
+    from tracker.auth.account_routes import bp as account_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.auth.sso_routes import bp as sso_bp
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.billing.routes import bp as billing_bp
     from tracker.dashboard.routes import bp as dashboard_bp
@@ -92,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(sso_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
     app.register_blueprint(api_bp)
 

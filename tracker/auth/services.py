@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from tracker.access import Role
 from tracker.audit import services as audit
-from tracker.auth.models import ApiToken, User
+from tracker.auth.models import ApiToken, User, UserSession
 from tracker.auth.passwords import hash_password, password_problem, verify_password
 from tracker.authorities.models import Authority
+from tracker.database import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.staff.models import StaffMember
 
@@ -55,10 +56,15 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     return user
 
 
-def end_all_sessions(session: Session, user: User) -> None:
-    """Sign the user out everywhere (logout, password change)."""
+def end_all_sessions(session: Session, user: User, commit: bool = True) -> None:
+    """Sign the user out everywhere (password change, access change, MFA reset)."""
     user.session_version = user.session_version + 1
-    session.commit()
+    session.execute(
+        sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    if commit:
+        session.commit()
 
 
 def _check_role_links(session: Session, role: Role, authority_id, staff_id) -> tuple[int | None, int | None]:
@@ -97,7 +103,7 @@ def create_user(
         role = Role(role)
     except ValueError:
         raise ValidationFailed.for_field("role", f"Role must be one of {', '.join(Role)}.") from None
-    problem = password_problem(password)
+    problem = password_problem(password, (email, name))
     if problem:
         raise ValidationFailed.for_field("password", problem)
     if find_user_by_email(session, email):
@@ -138,7 +144,7 @@ def update_user(session: Session, actor, user: User, *, name: str, role: str, ac
     user.role, user.active = role, active
     user.authority_id, user.staff_id = authority_id, staff_id
     if changed_access:
-        user.session_version = user.session_version + 1
+        end_all_sessions(session, user, commit=False)
         revoke_all_tokens(session, user, commit=False)
     audit.record(session, actor, "update", "user", user.id, before, audit.snapshot(user))
     session.commit()
@@ -149,11 +155,11 @@ def change_password(session: Session, actor, user: User, current: str | None, ne
     """Set a new password; ``current`` is checked unless an admin resets it (None)."""
     if current is not None and not verify_password(user.password_hash, current):
         raise ValidationFailed.for_field("current_password", "That is not your current password.")
-    problem = password_problem(new)
+    problem = password_problem(new, (user.email, user.name))
     if problem:
         raise ValidationFailed.for_field("new_password", problem)
     user.password_hash = hash_password(new)
-    user.session_version = user.session_version + 1
+    end_all_sessions(session, user, commit=False)
     revoke_all_tokens(session, user, commit=False, now=now)
     audit.record(session, actor, "password_change", "user", user.id, None, {"changed": True})
     session.commit()
@@ -195,8 +201,6 @@ def revoke_token(session: Session, plain: str, now: datetime) -> None:
 
 
 def revoke_all_tokens(session: Session, user: User, commit: bool = True, now: datetime | None = None) -> None:
-    from tracker.database import utcnow
-
     session.execute(
         sa.update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

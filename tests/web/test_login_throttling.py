@@ -77,7 +77,7 @@ def proxied_app(app, database_url):
 
 def test_behind_one_proxy_failures_count_per_real_client(proxied_app, world):
     proxy = "10.9.9.9"  # every request comes from nginx's address
-    for i in range(throttle.PAIR_LOCK_AFTER + 2):
+    for _ in range(throttle.PAIR_LOCK_AFTER + 2):
         _login(proxied_app, proxy, headers={"X-Forwarded-For": "203.0.113.7"})
     rows = db.session.query(AuditLog).filter_by(action="auth.sign_in_failed").all()
     assert rows and {r.after["address"] for r in rows} == {"203.0.113.7"}

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.auth.models import SignInFailure  # noqa: F401  (tests read it from here)
+from tracker.auth.models import SignInFailure
 from tracker.errors import DomainError
 
 WINDOW = timedelta(minutes=15)

@@ -5,8 +5,10 @@ Authlib) and signs the matched user in on a fresh session."""
 from __future__ import annotations
 
 import logging
+import time
 
 from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client import FrameworkIntegration
 from authlib.integrations.base_client.errors import MismatchingStateError
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from requests.exceptions import RequestException
@@ -21,6 +23,8 @@ from tracker.extensions import db
 bp = Blueprint("sso", __name__, url_prefix="/login/sso")
 log = logging.getLogger(__name__)
 NEXT_KEY = "sso_next"
+STATE_SECONDS = 600  # a sign-in at the provider must come back within 10 minutes
+STATE_LIFETIME_AUTHLIB = FrameworkIntegration.expires_in
 
 
 def _callback_url() -> str:
@@ -44,6 +48,15 @@ def start():
     return response
 
 
+def _state_expired() -> bool:
+    """Authlib keeps the state in the session but checks its expiry only with a cache: check it here."""
+    data = session.get(f"_state_{sso.CLIENT_NAME}_{request.args.get('state', '')}")
+    if not isinstance(data, dict):
+        return False  # unknown or used: Authlib refuses it as a mismatch
+    started = data.get("exp", 0) - STATE_LIFETIME_AUTHLIB
+    return time.time() - started > STATE_SECONDS
+
+
 def _not_configured():
     flash("Single sign-on is not set up here: sign in with your e-mail and password.", "info")
     return redirect(url_for("auth.login"))
@@ -59,6 +72,11 @@ def callback():
     if not policy.sso_configured():
         return _not_configured()
     address = web_signin.client_address()
+    if _state_expired():
+        session.pop(f"_state_{sso.CLIENT_NAME}_{request.args.get('state', '')}", None)
+        error = sso.refuse(db.session, "state_expired", "That sign-in took too long and has expired. "
+                           "Start again from the sign-in page.", address)
+        return _refused(error.message)
     try:
         token = sso.client().authorize_access_token()
         claims = dict(token.get("userinfo") or {})

@@ -16,7 +16,7 @@ import requests
 
 SCRIPT = Path(__file__).parent / "node" / "oidc_provider.mjs"
 CLIENT_ID = "tracker-tests"
-CLIENT_SECRET = "tracker-tests-secret-0123456789"  # noqa: S105 (a loopback test peer's)
+CLIENT_SECRET = "tracker-tests-secret-0123456789"
 
 
 @contextmanager
@@ -24,7 +24,7 @@ def oidc_provider(redirect_uris: list[str], accounts: dict | None = None):
     """Yield the issuer URL of a provider running on a free loopback port."""
     config = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": redirect_uris,
               "accounts": accounts or {}}
-    proc = subprocess.Popen(["node", str(SCRIPT), json.dumps(config)], stdout=subprocess.PIPE,  # noqa: S603, S607
+    proc = subprocess.Popen(["node", str(SCRIPT), json.dumps(config)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, cwd=SCRIPT.parent)
     try:
         seen = []

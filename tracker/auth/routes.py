@@ -21,8 +21,9 @@ from tracker.web import apply_errors, options
 bp = Blueprint("auth", __name__)
 
 
-def _refused(form, error: TooManyAttempts, template: str, **context):
-    form.password.errors.append(error.message) if hasattr(form, "password") else form.code.errors.append(error.message)
+def _refused(form, field, error: TooManyAttempts, template: str, **context):
+    """The form again, its field saying how long to wait; 429 with Retry-After."""
+    field.errors.append(error.message)
     response = make_response(render_template(template, form=form, **context), 429)
     response.headers["Retry-After"] = str(error.wait_seconds)
     return response
@@ -43,7 +44,7 @@ def login():
             user = signin.check_password(db.session, form.email.data, form.password.data,
                                          web_signin.client_address(), now)
         except TooManyAttempts as error:
-            return _refused(form, error, "auth/login.html", **context)
+            return _refused(form, form.password, error, "auth/login.html", **context)
         except DomainError as error:
             form.password.errors.append(error.message)
         else:
@@ -69,7 +70,7 @@ def login_code():
         try:
             method = signin.check_code(db.session, user, form.code.data, web_signin.client_address(), utcnow())
         except TooManyAttempts as error:
-            return _refused(form, error, "auth/login_code.html")
+            return _refused(form, form.code, error, "auth/login_code.html")
         except DomainError as error:
             form.code.errors.append(error.message)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 
 from tracker.auth import signin
@@ -73,7 +73,3 @@ def sign_out(user: User, revoke_tokens: bool) -> None:
                        address=client_address())
     logout_user()
     fresh_session()
-
-
-def session_lifetime():
-    return current_app.config["PERMANENT_SESSION_LIFETIME"]

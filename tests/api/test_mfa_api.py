@@ -5,7 +5,7 @@ from datetime import date
 
 import pyotp
 
-from tests.factories import PASSWORD
+from tests.factories import ACTOR, PASSWORD
 from tracker.settings import services as settings
 
 MANAGER = "manager@lead.example.org"
@@ -45,7 +45,7 @@ def test_enrol_through_the_api_then_tokens_need_otp(app, world, api_as):
 
 
 def test_roles_that_require_mfa_cannot_turn_it_off_or_get_tokens_without_it(app, world, api_as):
-    settings.set_value(app.extensions["sqlalchemy"].session, "mfa_required_roles", "finance", date(2026, 1, 1), "t")
+    settings.set_value(app.extensions["sqlalchemy"].session, "mfa_required_roles", "finance", date(2026, 1, 1), ACTOR)
     client = app.test_client()
     refused = _token(client, email="finance@lead.example.org")
     assert refused.status_code == 401 and refused.json["error"]["code"] == "mfa_required"

@@ -7,7 +7,7 @@ from datetime import date
 import pyotp
 
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import ACTOR, PASSWORD
 from tracker.audit.models import AuditLog
 from tracker.auth import mfa
 from tracker.database import utcnow
@@ -75,7 +75,7 @@ def test_the_code_step_expires_and_needs_the_password_first(app, world):
 
 
 def test_required_roles_are_sent_to_enrolment_until_they_have_it(app, world):
-    settings.set_value(db.session, "mfa_required_roles", "admin, finance", date(2026, 1, 1), "test")
+    settings.set_value(db.session, "mfa_required_roles", "admin, finance", date(2026, 1, 1), ACTOR)
     browser = app.test_client()
     assert password_step(browser, "finance@lead.example.org").status_code == 302
     home = browser.get("/invoices/")

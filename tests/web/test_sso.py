@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import ACTOR, PASSWORD
 from tests.oidc_peer import CLIENT_ID, CLIENT_SECRET, oidc_provider, sign_in_at_provider
 from tracker.audit.models import AuditLog
 from tracker.auth.models import User
@@ -118,7 +118,7 @@ def test_the_admin_may_allow_new_consultants_from_one_domain(sso_app, world):
     client = sso_app.test_client()
     refused, _ = _round_trip(client, "new-colleague")
     assert refused.status_code == 401
-    settings.set_value(db.session, "sso_new_user_domain", "@Lead.Example.Org", date(2026, 1, 1), "test")
+    settings.set_value(db.session, "sso_new_user_domain", "@Lead.Example.Org", date(2026, 1, 1), ACTOR)
     created, _ = _round_trip(sso_app.test_client(), "new-colleague")
     assert created.status_code == 302
     db.session.rollback()
@@ -128,8 +128,8 @@ def test_the_admin_may_allow_new_consultants_from_one_domain(sso_app, world):
 
 
 def test_staff_can_be_kept_to_sso_and_sso_satisfies_required_mfa(sso_app, world):
-    settings.set_value(db.session, "sso_only_for_staff", "yes", date(2026, 1, 1), "test")
-    settings.set_value(db.session, "mfa_required_roles", "admin, finance", date(2026, 1, 1), "test")
+    settings.set_value(db.session, "sso_only_for_staff", "yes", date(2026, 1, 1), ACTOR)
+    settings.set_value(db.session, "mfa_required_roles", "admin, finance", date(2026, 1, 1), ACTOR)
     page = sso_app.test_client().post("/login", data={"email": "manager@lead.example.org", "password": PASSWORD})
     assert "Staff sign in with their council account" in page.get_data(as_text=True)
     token = sso_app.test_client().post("/api/v1/tokens", json={"email": "manager@lead.example.org",

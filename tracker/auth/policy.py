@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tracker.access import Role
 from tracker.errors import ValidationFailed
-from tracker.settings.services import SettingSpec, register, value_on
+from tracker.settings.services import SettingSpec, value_on
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,20 @@ class DomainSpec(SettingSpec):
         return text
 
 
-MFA_REQUIRED_ROLES = register(RolesSpec(
+MFA_REQUIRED_ROLES = RolesSpec(
     "mfa_required_roles", "Require MFA for roles", "roles", "admin, finance",
     "Roles (comma-separated, or none) that must use a second factor or the council's single sign-on.",
-))
-SSO_ONLY_FOR_STAFF = register(YesNoSpec(
+)
+SSO_ONLY_FOR_STAFF = YesNoSpec(
     "sso_only_for_staff", "Staff sign in only with single sign-on", "yes/no", "no",
     "yes: when single sign-on is configured, lead staff cannot use a password (client users still can).",
-))
-SSO_NEW_USER_DOMAIN = register(DomainSpec(
+)
+SSO_NEW_USER_DOMAIN = DomainSpec(
     "sso_new_user_domain", "Create consultants from this e-mail domain on first SSO sign-in", "domain", "",
     "One domain (e.g. halton.gov.uk) or none: anyone else needs an account made by an admin.",
-))
+)
+#: Declared to the settings page by tracker.auth.feature.
+SPECS = (MFA_REQUIRED_ROLES, SSO_ONLY_FOR_STAFF, SSO_NEW_USER_DOMAIN)
 
 
 def mfa_required_roles(session: Session, today: date) -> set[str]:

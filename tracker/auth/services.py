@@ -7,10 +7,10 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from tracker.access import Role
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.auth.models import ApiToken, User, UserSession
 from tracker.auth.passwords import hash_password, password_problem, verify_password
@@ -20,13 +20,6 @@ from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.staff.models import StaffMember
 
 TOKEN_PREFIX = "cst_"  # noqa: S105 (a visible prefix, not a secret)
-
-
-def normalise_email(raw: str, field: str = "email") -> str:
-    try:
-        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValidationFailed.for_field(field, f"Enter a valid e-mail address ({exc}).") from None
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:

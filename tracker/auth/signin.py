@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.access import SystemActor
 from tracker.audit import services as audit
 from tracker.auth import mfa, throttle
 from tracker.auth.models import ApiToken, User, UserSession
@@ -25,7 +26,8 @@ from tracker.auth.passwords import verify_password
 from tracker.auth.services import find_user_by_email
 from tracker.errors import DomainError, NotFound
 
-ANONYMOUS = "anonymous"
+#: Who a failed sign-in is recorded as (the e-mail tried is in the row).
+ANONYMOUS = SystemActor("anonymous")
 
 
 class InvalidCredentials(DomainError):

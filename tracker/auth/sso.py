@@ -20,7 +20,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import Role, SystemActor
 from tracker.audit import services as audit
 from tracker.auth import policy
 from tracker.auth.models import User
@@ -29,6 +29,8 @@ from tracker.auth.services import find_user_by_email
 from tracker.errors import DomainError
 
 CLIENT_NAME = "council"
+ANONYMOUS = SystemActor("anonymous")
+SSO = SystemActor("sso")
 
 
 class SsoRefused(DomainError):
@@ -57,7 +59,7 @@ def client():
 def refuse(session: Session, reason: str, message: str, address: str, email: str = "",
            user: User | None = None) -> SsoRefused:
     """Audit a refused single sign-on and return the error to raise."""
-    audit.record(session, "anonymous", "auth.sso_failed", "user" if user else "sign_in", user.id if user else "-",
+    audit.record(session, ANONYMOUS, "auth.sso_failed", "user" if user else "sign_in", user.id if user else "-",
                  None, {"email": (email or "")[:254], "address": address, "reason": reason})
     session.commit()
     return SsoRefused(message)
@@ -95,7 +97,7 @@ def _create_consultant(session: Session, email: str, claims: dict, address: str)
                 password_hash=hash_password(secrets.token_urlsafe(32)))  # no usable password: SSO only
     session.add(user)
     session.flush()
-    audit.record(session, "sso", "auth.sso_create_user", "user", user.id, None,
+    audit.record(session, SSO, "auth.sso_create_user", "user", user.id, None,
                  {**audit.snapshot(user), "address": address})
     session.commit()
     return user

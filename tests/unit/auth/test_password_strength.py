@@ -4,7 +4,7 @@ and changing passwords, on pages and in the CLI."""
 import pytest
 
 from tests.conftest import login
-from tests.factories import PASSWORD
+from tests.factories import ACTOR, PASSWORD
 from tracker.auth import services
 from tracker.auth.passwords import password_problem
 from tracker.database import utcnow
@@ -26,7 +26,7 @@ def test_the_persons_own_email_and_name_count_against_the_password(app):
 
 def test_create_user_and_change_password_refuse_weak_ones(session, world):
     with pytest.raises(ValidationFailed) as created:
-        services.create_user(session, "test", "new.person@lead.example.org", "new.person@lead.example.org",
+        services.create_user(session, ACTOR, "new.person@lead.example.org", "new.person@lead.example.org",
                              "consultant")
     assert "password" in created.value.fields
     user = world.users["manager"]

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.factories import ACTOR
 from tracker.auth import policy
 from tracker.errors import ValidationFailed
 from tracker.settings import services as settings
@@ -40,7 +41,7 @@ def test_default_requires_admin_and_finance(app, session, world):
 
 
 def test_passwords_stay_for_everyone_unless_sso_is_configured_and_the_admin_says_so(app, session, world):
-    settings.set_value(session, "sso_only_for_staff", "yes", DAY, "test")
+    settings.set_value(session, "sso_only_for_staff", "yes", DAY, ACTOR)
     assert policy.password_allowed(session, world.users["manager"], DAY)  # no SSO configured
     app.config.update(OIDC_ISSUER="https://login.example.org/tenant/v2.0", OIDC_CLIENT_ID="id")
     try:

@@ -32,6 +32,7 @@ from tracker.billing.models import (
 )
 from tracker.billing.pricing import price_line, total
 from tracker.database import dsum, utcnow
+from tracker.dates import check_fields
 from tracker.days.models import Activity, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.errors import Conflict, ValidationFailed
@@ -63,6 +64,7 @@ def _clean(session: Session, client_id, up_to, engagement_id) -> tuple[Authority
         fields["client_id"] = "Choose the client authority to invoice."
     if not isinstance(up_to, date):
         fields["up_to"] = "Give the date to invoice up to (YYYY-MM-DD)."
+    check_fields(fields, up_to=up_to)
     engagement = None
     if engagement_id not in (None, "", 0):
         try:

@@ -15,6 +15,7 @@ from flask import render_template
 from tracker.billing.models import Invoice
 from tracker.errors import Conflict
 from tracker.money import ZERO
+from tracker.pdf import html_to_pdf
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
@@ -57,10 +58,7 @@ def render_pdf(invoice: Invoice) -> bytes:
         raise NoPdfForDraft(
             f"{invoice.label} is a draft: it has no number yet and must not be sent. Issue it to get its PDF."
         )
-    from weasyprint import CSS, HTML  # noqa: PLC0415  (slow to import; only when a PDF is wanted)
-
-    document = HTML(string=render_html(invoice), base_url=str(STYLESHEET.parent))
-    return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return html_to_pdf(render_html(invoice), [STYLESHEET])
 
 
 def filename(invoice: Invoice) -> str:

@@ -13,6 +13,7 @@ from tracker.engagements.models import EngagementStatus
 from tracker.engagements.panels import render_panels
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, id_arg, options
@@ -43,18 +44,20 @@ def _input(form: EngagementForm) -> services.EngagementInput:
 @signed_in
 @bp.get("/")
 def list_engagements():
-    filters = EngagementFilterForm(request.args)
-    filters.client_id.choices = (options([(0, "Any client")]) if current_user.role == Role.CLIENT
-                                 else client_filter_options(db.session))
-    filters.validate()
-    client_id = id_arg(request.args.get("client_id"))
-    status = None if filters.status.errors else filters.status.data or None
     page, per_page = page_args(request.args)
-    stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
-    result = paginate(db.session, stmt, page, per_page)
-    return render_template(
-        "engagements/list.html", page=result, filters=filters, can_manage=services.can_manage(current_user),
-    )
+
+    def build() -> dict:
+        filters = EngagementFilterForm(request.args)
+        filters.client_id.choices = (options([(0, "Any client")]) if current_user.role == Role.CLIENT
+                                     else client_filter_options(db.session))
+        filters.validate()
+        client_id = id_arg(request.args.get("client_id"))
+        status = None if filters.status.errors else filters.status.data or None
+        stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
+        result = paginate(db.session, stmt, page, per_page)
+        return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user)}
+
+    return cached_page("engagements/list.html", build)
 
 
 @roles(*MANAGERS)

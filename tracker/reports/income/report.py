@@ -37,7 +37,7 @@ from tracker import results_cache as cache
 from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
 from tracker.database import dsum
-from tracker.dates import add_months, month_key, month_of_key, month_start
+from tracker.dates import add_months, check_fields, month_key, month_of_key, month_start
 from tracker.days.models import ACTIVITY_LABELS, Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import ValidationFailed
@@ -88,8 +88,11 @@ def financial_year_start(today: date) -> date:
 
 
 def check_period(start: date, end: date, by: str) -> None:
-    fields = {}
-    if end < start:
+    fields: dict[str, str] = {}
+    check_fields(fields, start=start, end=end)
+    if "start" in fields or "end" in fields:
+        pass  # out of range: said above
+    elif end < start:
         fields["end"] = "The end date must not be before the start date."
     elif (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
         fields["end"] = "The period can be at most ten years."

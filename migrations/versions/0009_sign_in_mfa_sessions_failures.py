@@ -9,7 +9,7 @@
   and the last accepted time step (no code is accepted twice).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0013
 Create Date: 2026-11-28 23:14:50.916954
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

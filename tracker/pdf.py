@@ -1,5 +1,10 @@
-"""HTML to PDF for every PDF the app makes (invoices, statements, progress
-reports), with a url_fetcher that never reaches the network.
+"""HTML to PDF for every PDF the app makes (invoices, credit notes, statements,
+progress reports): tagged PDF/UA-1 documents, with a url_fetcher that never
+reaches the network.
+
+Tagged, so screen readers can read them: WeasyPrint tags the structure and
+takes the title from <title> and the language from <html lang> (templates
+must set both).
 
 WeasyPrint fetches whatever a document names — stylesheets, images, fonts,
 over http, ftp or file. Here it may have only the app's own static files
@@ -21,6 +26,7 @@ from flask import current_app
 #: becomes BASE_URL + "static/x.css", which the fetcher maps to the disk.
 #: (.invalid can never resolve: RFC 2606.)
 BASE_URL = "http://tracker-pdf.invalid/"
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _static_file(url: str) -> Path:
@@ -66,4 +72,5 @@ def html_to_pdf(html: str, stylesheets: list[Path] = ()) -> bytes:
     fetcher = static_files_only()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[CSS(string=Path(p).read_text(encoding="utf-8"), base_url=BASE_URL,
-                                                url_fetcher=fetcher) for p in stylesheets])
+                                                url_fetcher=fetcher) for p in stylesheets],
+                              pdf_variant=PDF_VARIANT)

@@ -5,7 +5,7 @@ people not yet placed in a team. A plain text column, not a table: teams are
 named by the people who run them, and a filter needs no more structure.
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0011
 Create Date: 2026-11-28 23:30:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0013'
-down_revision = '0007'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """The invoice or credit note as a PDF a council's accounts payable will pay:
-every field HMRC asks of a VAT invoice, the purchase order, payment terms and
-remittance details. Rendered by weasyprint from an HTML template and print
+every field HMRC asks of a VAT invoice, the purchase order, payment terms,
+remittance details and a detachable remittance slip, with the lead's logo, on
+one A4 page for a short invoice; a tagged PDF/UA-1 document. Rendered by weasyprint from an HTML template and print
 CSS, from the stored figures only (nothing is recomputed but the per-rate VAT
 subtotal, which is a sum of stored line VAT)."""
 
@@ -11,7 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import render_template
+from sqlalchemy.orm import object_session
 
+from tracker.billing import logo
 from tracker.billing.models import Invoice
 from tracker.errors import Conflict
 from tracker.money import ZERO
@@ -48,8 +51,10 @@ def vat_notes(invoice: Invoice) -> list[str]:
 
 
 def render_html(invoice: Invoice) -> str:
+    session = object_session(invoice)
     return render_template(
-        "billing/invoice_pdf.html", invoice=invoice, vat_summary=vat_summary(invoice), vat_notes=vat_notes(invoice)
+        "billing/invoice_pdf.html", invoice=invoice, vat_summary=vat_summary(invoice), vat_notes=vat_notes(invoice),
+        logo=logo.data_uri(session, invoice.issued_on) if session is not None and invoice.issued_on else None,
     )
 
 

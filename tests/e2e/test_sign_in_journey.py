@@ -81,12 +81,14 @@ def sso_server(app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["WTF_CSRF_ENABLED"] = True
+    public_url = app.config["PUBLIC_URL"]
     try:
         with oidc_provider([f"{base}/login/sso/callback"]) as issuer:
-            app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET)
+            app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET, PUBLIC_URL=base)
             yield base
     finally:
-        app.config.update(OIDC_ISSUER="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="", WTF_CSRF_ENABLED=False)
+        app.config.update(OIDC_ISSUER="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="", WTF_CSRF_ENABLED=False,
+                          PUBLIC_URL=public_url)
         server.shutdown()
         thread.join(timeout=5)
 

@@ -29,9 +29,10 @@ def issuer():
 
 @pytest.fixture
 def sso_app(app, issuer):
-    app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET)
+    public_url = app.config["PUBLIC_URL"]  # the redirect URI the provider knows is on the test client's host
+    app.config.update(OIDC_ISSUER=issuer, OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET, PUBLIC_URL="http://localhost")
     yield app
-    app.config.update(OIDC_ISSUER="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="")
+    app.config.update(OIDC_ISSUER="", OIDC_CLIENT_ID="", OIDC_CLIENT_SECRET="", PUBLIC_URL=public_url)
 
 
 def _round_trip(client, login):

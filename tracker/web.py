@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, flash
+from flask import Flask, flash, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -35,6 +35,50 @@ def nav_items() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
     return [(label, endpoint) for label, endpoint, allowed in NAVIGATION if current_user.role in allowed]
+
+
+#: Which navigation item a page belongs to, when that is not its blueprint's item.
+#: Keys are endpoints, or blueprint names (first match wins: endpoint, then blueprint).
+NAV_SECTION = {
+    "days.week_view": "days.week_view",
+    "days.my_days": "days.my_days",
+    "days.export_my_days": "days.my_days",
+    "days": "engagements.list_engagements",  # an engagement's day list, plan, day forms
+    "plans": "engagements.list_engagements",
+    "assessments": "engagements.list_engagements",
+    "assessments.show_framework": "settings.show_settings",
+    "assessments.edit_framework": "settings.show_settings",
+    "reports.capacity_review": "reports.capacity_review",
+    "reports.review_trend": "reports.capacity_review",
+    "reports.export_capacity": "reports.capacity_review",
+    "reports.income_report": "reports.income_report",
+    "reports.progress_index": "reports.progress_index",
+    "reports.progress_report": "reports.progress_index",
+    "reports": "",  # no other report page belongs to Capacity or Income by default
+    "auth": "",  # the account pages sit outside the menu (their own link is marked)
+    "auth.list_users": "auth.list_users",
+    "auth.reset_password": "auth.list_users",
+    "auth.create_user": "auth.list_users",
+    "auth.edit_user": "auth.list_users",
+}
+#: Where a page goes when the section above is not in this user's menu.
+NAV_FALLBACK = {"reports.progress_index": "engagements.list_engagements"}
+
+
+def current_nav(endpoint: str | None = None) -> str | None:
+    """The one main-navigation endpoint to mark aria-current="page" on this page
+    (None on pages outside the menu, e.g. the password page)."""
+    endpoint = endpoint if endpoint is not None else request.endpoint
+    if not endpoint:
+        return None
+    shown = {item for _, item in nav_items()}
+    blueprint = endpoint.rsplit(".", 1)[0]
+    section = NAV_SECTION.get(endpoint) or NAV_SECTION.get(blueprint)
+    if section is None:
+        section = next((item for item in shown if item.rsplit(".", 1)[0] == blueprint), None)
+    if section not in shown:
+        section = NAV_FALLBACK.get(section)
+    return section if section in shown else None
 
 
 def apply_errors(form, error: DomainError) -> None:
@@ -77,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["share"] = fmt_share
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["current_nav"] = current_nav
     app.jinja_env.globals["Role"] = Role
 
 

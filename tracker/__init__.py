@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.authorities.routes import bp as authorities_bp
     from tracker.billing.routes import bp as billing_bp
     from tracker.dashboard.routes import bp as dashboard_bp
+    from tracker.days import own_routes as _own_routes  # noqa: F401  (registers on days_bp)
     from tracker.days import panel as _days_panel  # noqa: F401  (engagement page section)
     from tracker.days import week_routes as _week_routes  # noqa: F401  (registers on days_bp)
     from tracker.days.routes import bp as days_bp

@@ -17,6 +17,7 @@ from tracker.money import fmt_days, fmt_money
 NAVIGATION = [
     ("Home", "dashboard.home", set(Role)),
     ("My week", "days.week_view", {Role.ADMIN, Role.MANAGER, Role.CONSULTANT}),
+    ("My days", "days.my_days", {Role.MANAGER, Role.CONSULTANT}),
     ("Engagements", "engagements.list_engagements", set(Role)),
     ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
     ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
@@ -42,7 +43,6 @@ def nav_items() -> list[tuple[str, str]]:
 NAV_SECTION = {
     "days.week_view": "days.week_view",
     "days.my_days": "days.my_days",
-    "days.export_my_days": "days.my_days",
     "days": "engagements.list_engagements",  # an engagement's day list, plan, day forms
     "plans": "engagements.list_engagements",
     "assessments": "engagements.list_engagements",

@@ -77,6 +77,15 @@
       }
     });
   }
+  // Week grid: the up and down arrows move between engagements in the same day column.
+  document.addEventListener("keydown", function (event) {
+    var cell = event.target;
+    if ((event.key !== "ArrowUp" && event.key !== "ArrowDown") || !cell.matches || !cell.matches(".week-grid input[data-row]")) { return; }
+    var row = parseInt(cell.getAttribute("data-row"), 10) + (event.key === "ArrowDown" ? 1 : -1);
+    var next = document.querySelector('.week-grid input[data-row="' + row + '"][data-col="' + cell.getAttribute("data-col") + '"]');
+    if (next) { event.preventDefault(); next.focus(); next.select(); }
+  });
+
   fitTables();
   var resizeTimer;
   window.addEventListener("resize", function () {

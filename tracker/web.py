@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from tracker.access import Role
 from tracker.errors import DomainError
+from tracker.estimate_position import estimate_position
 from tracker.money import fmt_days, fmt_money
 
 #: (label, endpoint, roles that see it). Hiding a link is a courtesy; the
@@ -122,6 +123,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["share"] = fmt_share
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["current_nav"] = current_nav
+    app.jinja_env.globals["estimate_position"] = estimate_position
     app.jinja_env.globals["Role"] = Role
 
 

@@ -123,3 +123,29 @@ def test_pages_outside_the_menu_mark_no_navigation_item(app, login_as):
     assert _current(html) == []
     with app.test_request_context("/"):
         assert current_nav("auth.change_password") is None
+
+
+def test_every_page_uses_the_same_words_for_the_estimate_position(login_as, world, session):
+    """28.25 delivered + 2 planned of a 30-day high estimate is over it by forecast,
+    and every page says so in the same words."""
+    e = world.engagement_a
+    for i in range(28):
+        day(session, e, world.staff["s1"], date(2026, 7, 1 + i), "1")
+    day(session, e, world.staff["s1"], date(2026, 8, 3), "0.25")
+    day(session, e, world.staff["s1"], date(2026, 12, 1), "1", state="planned")
+    day(session, e, world.staff["s1"], date(2026, 12, 2), "1", state="planned")
+    manager = login_as("manager")
+    pages = {
+        "engagement": manager.get(f"/engagements/{e.id}"),
+        "list": manager.get("/engagements/"),
+        "dashboard": manager.get("/"),
+        "income": manager.get("/reports/income?start=2026-06-01&end=2026-11-23"),
+        "progress": manager.get(f"/reports/progress/{e.id}"),
+    }
+    for name, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, name
+        assert "over the high estimate" in html, name
+        for wrong in ("OVER THE HIGH", ">over<", ">Above<", "Past 80%"):
+            assert wrong not in html, (name, wrong)
+        assert "forecast (delivered + planned)" in html.lower(), name

@@ -7,6 +7,7 @@ from tracker import clock
 from tracker.access import Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices
+from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
 from tracker.engagements.models import EngagementStatus
@@ -55,6 +56,7 @@ def list_engagements():
     result = paginate(db.session, stmt, page, per_page)
     return render_template(
         "engagements/list.html", page=result, filters=filters, can_manage=services.can_manage(current_user),
+        figures=figures_for(db.session, result.items),  # one query for the page's rows
     )
 
 

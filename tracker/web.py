@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from flask import Flask, flash, request
 from flask_login import current_user
@@ -98,11 +99,31 @@ def apply_errors(form, error: DomainError) -> None:
         flash(" ".join(unplaced) or error.message, "error")
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
+def in_london(value: datetime) -> datetime:
+    """A stored timestamp (UTC; naive ones are UTC too) as London's clock shows it."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LONDON)
+
+
+def fmt_datetime(value) -> str:
+    """Times are shown on London's clock (GMT or BST), e.g. "1 Jul 2026 15:30 BST"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = in_london(value)
+        return local.strftime("%-d %b %Y %H:%M ") + (local.tzname() or "")
+    return fmt_date(value)
+
+
 def fmt_date(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%-d %b %Y %H:%M")
+        return fmt_datetime(value)
     if isinstance(value, date):
         return value.strftime("%-d %b %Y")
     return str(value)
@@ -120,6 +141,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda v: Markup("&pound;") + fmt_money(v) if v is not None else ""
     app.jinja_env.filters["days"] = fmt_days
     app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["share"] = fmt_share
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["current_nav"] = current_nav

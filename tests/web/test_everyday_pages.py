@@ -149,3 +149,15 @@ def test_every_page_uses_the_same_words_for_the_estimate_position(login_as, worl
         for wrong in ("OVER THE HIGH", ">over<", ">Above<", "Past 80%"):
             assert wrong not in html, (name, wrong)
         assert "forecast (delivered + planned)" in html.lower(), name
+
+
+def test_numeric_settings_are_typed_into_number_inputs(login_as, world):
+    admin = login_as("admin")
+    terms = admin.get("/settings/payment_terms_days").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="value"[^>]*type="number"|<input[^>]*type="number"[^>]*id="value"', terms)
+    assert '<textarea id="value"' not in terms and 'step="1"' in terms
+    rate = admin.get("/settings/day_rate").get_data(as_text=True)
+    assert 'type="number"' in rate and 'step="0.01"' in rate
+    assert '<textarea' in admin.get("/settings/remittance_details").get_data(as_text=True)
+    response = admin.post("/settings/payment_terms_days", data={"value": "abc", "effective_from": "2026-11-23"})
+    assert "must be a whole number from 1 to 365" in response.get_data(as_text=True)

@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.widgets import NumberInput, TextInput
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import NumberInput, TextInput
 
 
 class SettingForm(FlaskForm):

@@ -98,7 +98,7 @@ def test_a_client_scores_updates_a_milestone_and_sees_the_chart_change(page, liv
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, "helen.ashworth@halton.example.org", PASSWORD)
     # Her dashboard lists the package as near its estimate (and among her bookings): open it from there.
-    near = page.get_by_role("region", name="Engagements near or past their estimate")
+    near = page.get_by_role("region", name="Engagements near or over their high estimate")
     near.get_by_role("link", name="Commissioning support package 2026–27").click()
     page.get_by_role("link", name="Open the self-assessment").click()
     page.get_by_role("link", name="6-month review").click()

@@ -1,8 +1,13 @@
+from datetime import UTC, date, datetime
+
 import pytest
 import sqlalchemy as sa
 
+from tracker.audit import services as audit
 from tracker.audit.models import AuditLog
+from tracker.audit.routes import audit_query
 from tracker.audit.services import AuditImmutable
+from tracker.web import fmt_datetime
 
 
 def test_admin_filters_the_audit_log(login_as, world):
@@ -42,8 +47,6 @@ def test_the_database_refuses_changes_to_audit_rows_on_postgresql(session, world
 
 
 def test_the_log_reads_field_by_field_with_sign_ins(login_as, world, session):
-    from tracker.audit import services as audit
-
     audit.record(session, world.users["manager"], "update", "authority", 7,
                  {"name": "Childrens Trust", "vat_number": None, "day_rate": "450.00"},
                  {"name": "Children's Trust", "vat_number": "GB1", "day_rate": "450.00"})
@@ -63,20 +66,12 @@ def test_the_log_reads_field_by_field_with_sign_ins(login_as, world, session):
 
 
 def test_times_are_shown_on_londons_clock():
-    from datetime import UTC, datetime
-
-    from tracker.web import fmt_datetime
-
     assert fmt_datetime(datetime(2026, 7, 1, 14, 30, tzinfo=UTC)) == "1 Jul 2026 15:30 BST"
     assert fmt_datetime(datetime(2026, 12, 1, 14, 30, tzinfo=UTC)) == "1 Dec 2026 14:30 GMT"
     assert fmt_datetime(datetime(2026, 7, 1, 23, 30)) == "2 Jul 2026 00:30 BST"  # naive = UTC
 
 
 def test_date_filters_are_londons_days(session, world):
-    from datetime import UTC, date, datetime
-
-    from tracker.audit.routes import audit_query
-
     session.add(AuditLog(actor_label="x", action="update", entity="probe", entity_id="1",
                          at=datetime(2026, 6, 30, 23, 30, tzinfo=UTC)))  # 1 Jul 00:30 in London
     session.commit()

@@ -51,7 +51,7 @@ def app_context():
 @measure("capacity")
 def capacity_review() -> dict:
     from tracker.extensions import db
-    from tracker.reports import capacity
+    from tracker.reports.capacity import report as capacity
 
     app, ctx = app_context()
     with ctx:
@@ -63,9 +63,10 @@ def capacity_review() -> dict:
 
 @measure("capacity_export")
 def capacity_export() -> dict:
+    from tracker import exports
     from tracker.extensions import db
-    from tracker.reports import capacity, exports
-    from tracker.reports.tables import capacity_table
+    from tracker.reports.capacity import report as capacity
+    from tracker.reports.capacity.tables import capacity_table
 
     app, ctx = app_context()
     with ctx:
@@ -109,7 +110,7 @@ def income_by_month_and_client() -> dict:
     import sqlalchemy as sa
 
     from tracker.extensions import db
-    from tracker.reports import income
+    from tracker.reports.income import report as income
 
     app, ctx = app_context()
     with ctx:
@@ -129,9 +130,10 @@ def income_by_month_and_client() -> dict:
 
 @measure("income_export")
 def income_export() -> dict:
+    from tracker import exports
     from tracker.extensions import db
-    from tracker.reports import exports, income
-    from tracker.reports.income_tables import income_table
+    from tracker.reports.income import report as income
+    from tracker.reports.income.tables import income_table
 
     app, ctx = app_context()
     with ctx:
@@ -154,7 +156,7 @@ def progress_of_the_largest() -> dict:
     from tracker.days.models import SupportDay
     from tracker.engagements.models import Engagement
     from tracker.extensions import db
-    from tracker.reports import progress
+    from tracker.reports.progress import report as progress
 
     app, ctx = app_context()
     with ctx:

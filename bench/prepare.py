@@ -23,6 +23,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from tracker import clock, create_app
+from tracker.access import SystemActor
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities.models import Authority
@@ -79,7 +80,7 @@ def main(out_path: str, password: str) -> None:
             draft = engagement_with_days(conn, "Bench Draft Client Council", DRAFT_TITLE, 20,
                                          weekdays(today - timedelta(days=400), today - timedelta(days=1))[-250:], "BenchD")
             for email, role in (("bench.manager@lead.example.org", "manager"), ("bench.finance@lead.example.org", "finance")):
-                auth.create_user(db.session, "bench", email, password, role, name=f"Bench {role}")
+                auth.create_user(db.session, SystemActor("bench"), email, password, role, name=f"Bench {role}")
             if not settings.value_on(db.session, specs.REMITTANCE.key, today):
                 settings.set_value(db.session, specs.REMITTANCE.key, "BACS to the lead authority (bench).",
                                    settings.DAY_RATE_APPROVED_ON, "bench")

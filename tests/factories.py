@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
+from tracker.access import SystemActor
 from tracker.assessments import framework
 from tracker.auth import services as auth
 from tracker.authorities import services as authorities
@@ -16,7 +17,7 @@ from tracker.staff import services as staff
 
 PASSWORD = "correct horse battery staple"
 TODAY = date(2026, 11, 23)
-ACTOR = "test"
+ACTOR = SystemActor("test")
 
 
 @dataclass

@@ -9,8 +9,8 @@ the services, which answer NotFound for other authorities' objects.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import wraps
 
 from flask import Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -26,6 +26,48 @@ class Role(StrEnum):
 
 ALL_ROLES = frozenset(Role)
 LEAD_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE})
+
+# The named role sets, defined once (use as ``@roles(*MANAGERS)`` or ``role in MANAGERS``).
+#: Run the team: staff, engagements, the capacity review.
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+#: Deliver support: log days, edit self-assessments and action plans.
+DELIVERERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
+#: Every lead-authority role (read days and engagements).
+LEAD_STAFF = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
+#: Handle money: invoices, payments, authorities' finance details, settings, income.
+FINANCE_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
+#: Read invoices: the finance roles, and a client user their own authority's.
+INVOICE_READERS = (*FINANCE_ROLES, Role.CLIENT)
+#: Read an engagement's progress report: those who deliver it, and its client.
+PROGRESS_READERS = (*DELIVERERS, Role.CLIENT)
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Who acts when no user does: a CLI command, the demo, a test. It has no
+    role, staff record or authority; the engagement policy lets it do what the
+    rules allow, and the audit log records it under its name."""
+
+    name: str
+    role = None
+    staff_id = None
+    authority_id = None
+    id = None
+
+    @property
+    def email(self) -> str:
+        return self.name
+
+
+def is_system(actor) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+#: CLI commands, and the demo and its synthetic data.
+CLI = SystemActor("cli")
+DEMO = SystemActor("demo")
+SYSTEM = SystemActor("system")
+
 PUBLIC = "public"
 ACCESS_ATTR = "_access"
 
@@ -88,17 +130,3 @@ def register_access(app: Flask) -> None:
             abort(403)
         return None
 
-
-def require_role(*allowed: Role):
-    """For code paths inside a view that need a narrower role (e.g. a POST)."""
-
-    def decorate(func):
-        @wraps(func)
-        def wrapper(*args, **kwargs):
-            if not has_role(current_user, *allowed):
-                abort(403)
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    return decorate

@@ -1,7 +1,7 @@
 """The DomainError family, and the 400/403/404/405/413/500 handlers.
 
 Services raise DomainError subclasses; pages show them beside the form field
-they name; the API answers with API.md's error shape and the class's status.
+they name; the API answers with docs/api.md's error shape and the class's status.
 No handler ever shows a stack trace.
 """
 
@@ -13,6 +13,9 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
+
+from tracker.extension_points import extension_points
+from tracker.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +79,10 @@ class Locked(Conflict):
     code = "locked"
 
 
-#: Features turn database errors they recognise (e.g. a PostgreSQL trigger's
-#: refusal) into a DomainError: fn(exception) -> DomainError | None.
-ERROR_TRANSLATORS: list = []
-
-
 def translate(error: Exception) -> DomainError | None:
-    for translator in ERROR_TRANSLATORS:
+    """A database error a feature recognises (e.g. a PostgreSQL trigger's refusal)
+    as a DomainError; the translators are declared in the features' init_app."""
+    for translator in extension_points().error_translators:
         found = translator(error)
         if found is not None:
             return found
@@ -117,8 +117,6 @@ _HTTP_CODES = {
 
 
 def register_error_handlers(app: Flask) -> None:
-    from tracker.extensions import db
-
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         db.session.rollback()

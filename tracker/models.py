@@ -16,7 +16,7 @@ from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, Invoic
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.plans.models import Goal, GoalStandard, Milestone
-from tracker.reports.models import CapacityReview
+from tracker.reports.capacity.models import CapacityReview
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember
 

@@ -52,10 +52,6 @@ def days(value: object) -> Decimal:
     return to_decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
-def is_quarter_step(value: Decimal) -> bool:
-    return (value % QUARTER) == 0
-
-
 def line_net(days_: Decimal, rate: Decimal) -> Decimal:
     """days × rate, rounded half-up to the penny: the net of one line."""
     return money(Decimal(days_) * Decimal(rate))

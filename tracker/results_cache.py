@@ -1,7 +1,7 @@
 """Results (reports, an engagement's totals) kept per worker process until the data changes.
 
 Every change the app makes goes through a service that writes an audit row
-(DESIGN.md: every create, change and delete is audited; the log is
+(docs/data-model.md: every create, change and delete is audited; the log is
 append-only), so the newest audit_log id is a stamp that moves whenever any
 figure could have changed. A report computed at stamp S is served again to
 whoever asks the same question while the stamp is still S — for at most

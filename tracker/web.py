@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask, flash, request
 from flask_login import current_user
 from markupsafe import Markup
+from werkzeug.routing import IntegerConverter
+from wtforms.fields.choices import SelectChoice
 
-from tracker.access import Role
+from tracker.access import DELIVERERS, FINANCE_ROLES, INVOICE_READERS, LEAD_STAFF, MANAGERS, Role
 from tracker.errors import DomainError
 from tracker.estimate_position import estimate_position
 from tracker.money import fmt_days, fmt_money
@@ -18,17 +20,17 @@ from tracker.money import fmt_days, fmt_money
 #: server checks every route (tracker.access).
 NAVIGATION = [
     ("Home", "dashboard.home", set(Role)),
-    ("My week", "days.week_view", {Role.ADMIN, Role.MANAGER, Role.CONSULTANT}),
-    ("My days", "days.my_days", {Role.MANAGER, Role.CONSULTANT}),
+    ("My week", "days.week_view", DELIVERERS),
+    ("My days", "days.my_days", {Role.MANAGER, Role.CONSULTANT}),  # people with days of their own
     ("Engagements", "engagements.list_engagements", set(Role)),
-    ("Authorities", "authorities.list_authorities", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CONSULTANT}),
-    ("Staff", "staff.list_staff", {Role.ADMIN, Role.MANAGER}),
-    ("Capacity", "reports.capacity_review", {Role.ADMIN, Role.MANAGER}),
-    ("Income", "reports.income_report", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    ("Authorities", "authorities.list_authorities", LEAD_STAFF),
+    ("Staff", "staff.list_staff", MANAGERS),
+    ("Capacity", "reports.capacity_review", MANAGERS),
+    ("Income", "reports.income_report", FINANCE_ROLES),
     # Client users get the same list, confined to their own authority's issued documents.
     ("Progress", "reports.progress_index", {Role.CLIENT}),  # lead staff open it from the engagement page
-    ("Invoices", "billing.list_invoices", {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.CLIENT}),
-    ("Settings", "settings.show_settings", {Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    ("Invoices", "billing.list_invoices", INVOICE_READERS),
+    ("Settings", "settings.show_settings", FINANCE_ROLES),
     ("Users", "auth.list_users", {Role.ADMIN}),
     ("Audit", "audit.list_audit", {Role.ADMIN}),
 ]
@@ -151,19 +153,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def options(pairs) -> list:
     """(value, label) pairs as WTForms SelectChoice objects."""
-    from wtforms.fields.choices import SelectChoice
-
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def client_filter_options(session) -> list:
-    """"Any client" and every client authority, for list filters: hundreds at
-    national scale, so built once and kept until any data changes."""
-    from tracker import results_cache
-    from tracker.authorities.services import client_choices
-
-    return results_cache.cached(session, "client-filter-options", None,
-                                lambda: options([(0, "Any client"), *client_choices(session)]))
 
 
 MAX_ID = 2**31 - 1  # PostgreSQL INTEGER; larger numbers cannot name a row
@@ -180,8 +170,6 @@ def id_arg(raw) -> int | None:
 
 def register_converters(app: Flask) -> None:
     """`<int:...>` in routes stops at MAX_ID, so an absurd id is a 404, not a database error."""
-    from werkzeug.routing import IntegerConverter
-
     class BoundedInt(IntegerConverter):
         def __init__(self, url_map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)

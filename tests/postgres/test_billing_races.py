@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, issued, remittance, weekdays
 from tests.postgres.conftest import meet_before, race
+from tracker.access import SystemActor
 from tracker.audit import services as audit_services
 from tracker.billing import services as billing
 from tracker.billing.guards import translate_database_error
@@ -34,7 +35,7 @@ def test_two_drafts_for_the_same_days_one_wins_the_other_gets_409(app, session, 
     client_id = world.client_a.id
 
     def make_draft():
-        return billing.build_invoice(db.session, "racer", client_id, TODAY, TODAY).id
+        return billing.build_invoice(db.session, SystemActor("racer"), client_id, TODAY, TODAY).id
 
     with meet_before(r"FROM staff_members .* FOR UPDATE", parties=2):
         results = race(app, make_draft, make_draft)
@@ -73,7 +74,7 @@ def test_concurrent_issues_get_consecutive_numbers_without_gaps(app, session, wo
         ids.append(draft(session, world.client_a, up_to=worked_on).id)
 
     def issue(invoice_id):
-        return lambda: billing.issue_invoice(db.session, "racer", db.session.get(Invoice, invoice_id), TODAY).number
+        return lambda: billing.issue_invoice(db.session, SystemActor("racer"), db.session.get(Invoice, invoice_id), TODAY).number
 
     with meet_before(r"INSERT INTO number_series", parties=racers):
         results = race(app, *(issue(i) for i in ids))
@@ -100,7 +101,7 @@ def test_an_issue_that_fails_mid_race_leaves_no_gap(app, session, world, monkeyp
     monkeypatch.setattr(audit_services, "record", record)
 
     def issue(invoice_id):
-        return lambda: billing.issue_invoice(db.session, "racer", db.session.get(Invoice, invoice_id), TODAY).number
+        return lambda: billing.issue_invoice(db.session, SystemActor("racer"), db.session.get(Invoice, invoice_id), TODAY).number
 
     with meet_before(r"INSERT INTO number_series", parties=4):
         results = race(app, *(issue(i) for i in ids))
@@ -117,7 +118,7 @@ def test_two_credits_of_one_invoice_at_once_release_its_days_once(app, session, 
     invoice_id = issued(session, world.client_a).id
 
     def credit():
-        return billing.credit_invoice(db.session, "racer", db.session.get(Invoice, invoice_id), "Race", TODAY).number
+        return billing.credit_invoice(db.session, SystemActor("racer"), db.session.get(Invoice, invoice_id), "Race", TODAY).number
 
     with meet_before(r"FROM invoices .* FOR UPDATE", parties=2):
         results = race(app, credit, credit)
@@ -138,7 +139,7 @@ def test_two_payments_of_the_whole_balance_at_once_take_it_once(app, session, wo
 
     def pay():
         invoice_ = db.session.get(Invoice, invoice_id)
-        return str(billing.record_payment(db.session, "racer", invoice_, balance, TODAY, "race", TODAY).amount)
+        return str(billing.record_payment(db.session, SystemActor("racer"), invoice_, balance, TODAY, "race", TODAY).amount)
 
     with meet_before(r"FROM invoices .* FOR UPDATE", parties=2):
         results = race(app, pay, pay)
@@ -175,12 +176,12 @@ def test_a_day_changed_while_a_draft_prices_it_is_refused_by_the_database(app, s
             time.sleep(0.2)  # let the edit's statement reach the server and queue
 
     def make_draft():
-        return billing.build_invoice(db.session, "racer", client_id, TODAY, TODAY).id
+        return billing.build_invoice(db.session, SystemActor("racer"), client_id, TODAY, TODAY).id
 
     def edit_day():
         assert day_locked.wait(15), "the draft never locked the day"
         day_ = db.session.get(SupportDay, target_id)
-        days_services.update_support_day(db.session, "racer", day_, days_services.input_from(day_, days="0.5"), TODAY)
+        days_services.update_support_day(db.session, SystemActor("racer"), day_, days_services.input_from(day_, days="0.5"), TODAY)
 
     sa.event.listen(db.engine, "after_cursor_execute", after)
     sa.event.listen(db.engine, "before_cursor_execute", before)
@@ -212,7 +213,7 @@ def test_a_raw_sql_edit_racing_a_draft_is_refused_by_the_trigger(app, session, w
             time.sleep(0.3)  # hold the lock while the raw UPDATE arrives and queues
 
     def make_draft():
-        return billing.build_invoice(db.session, "racer", client_id, TODAY, TODAY).id
+        return billing.build_invoice(db.session, SystemActor("racer"), client_id, TODAY, TODAY).id
 
     def raw_edit():
         assert day_locked.wait(15), "the draft never locked the day"
@@ -237,8 +238,8 @@ def test_drafts_for_different_clients_do_not_block_each_other(app, session, worl
     a, b = world.client_a.id, world.client_b.id
 
     with meet_before(r"FROM staff_members .* FOR UPDATE", parties=2):
-        results = race(app, lambda: billing.build_invoice(db.session, "racer", a, TODAY, TODAY).net,
-                       lambda: billing.build_invoice(db.session, "racer", b, TODAY, TODAY).net)
+        results = race(app, lambda: billing.build_invoice(db.session, SystemActor("racer"), a, TODAY, TODAY).net,
+                       lambda: billing.build_invoice(db.session, SystemActor("racer"), b, TODAY, TODAY).net)
     assert [outcome for outcome, _ in results] == ["ok", "ok"], results
 
 

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, issued
+from tracker.access import SystemActor
 from tracker.billing import services as billing
 from tracker.billing.guards import LOCKED_SQLSTATE, translate_database_error
 from tracker.extensions import db
@@ -19,7 +20,7 @@ from tracker.extensions import db
 def invoice(session, world):
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = issued(session, world.client_a)
-    billing.record_payment(session, "test", invoice, "100.00", TODAY, "first", TODAY)
+    billing.record_payment(session, SystemActor("test"), invoice, "100.00", TODAY, "first", TODAY)
     return invoice
 
 

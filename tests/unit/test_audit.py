@@ -1,17 +1,18 @@
 import pytest
 import sqlalchemy as sa
 
+from tracker.access import SystemActor
 from tracker.audit import services as audit
 from tracker.audit.models import AuditLog
 from tracker.audit.services import AuditImmutable
 
 
 def test_an_update_that_changes_nothing_writes_no_row(session, world):
-    assert audit.record(session, "test", "update", "x", 1, {"a": 1}, {"a": 1}) is None
+    assert audit.record(session, SystemActor("test"), "update", "x", 1, {"a": 1}, {"a": 1}) is None
 
 
 def test_only_changed_fields_are_kept(session, world):
-    row = audit.record(session, "test", "update", "x", 1, {"a": 1, "b": 2}, {"a": 1, "b": 3})
+    row = audit.record(session, SystemActor("test"), "update", "x", 1, {"a": 1, "b": 2}, {"a": 1, "b": 3})
     assert row.before == {"b": 2} and row.after == {"b": 3}
 
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.money import days, fmt_money, is_quarter_step, line_net, money, to_decimal
+from tracker.days.services import parse_days
+from tracker.money import days, fmt_money, line_net, money, to_decimal
 
 
 def test_money_rounds_half_up_to_the_penny():
@@ -32,8 +33,9 @@ def test_to_decimal_refuses_what_is_not_a_finite_number(bad):
 
 
 def test_quarter_steps():
-    assert is_quarter_step(Decimal("0.75"))
-    assert not is_quarter_step(Decimal("0.3"))
+    assert parse_days(Decimal("0.75")) == Decimal("0.75")
+    with pytest.raises(ValueError, match="quarter steps"):
+        parse_days(Decimal("0.3"))
 
 
 def test_formatting_uses_the_stored_figure():

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from tracker.access import SYSTEM
 from tracker.audit import services as audit
 from tracker.audit.models import AuditLog
 from tracker.audit.routes import audit_query
@@ -53,8 +54,8 @@ def test_the_log_reads_field_by_field_with_sign_ins(login_as, world, session):
     # Rows another feature writes (sign-ins and failures), with actions this page may not know.
     audit.record(session, world.users["client"], "auth.sign_in", "user", world.users["client"].id, None,
                  {"ip": "127.0.0.1"})
-    audit.record(session, "system", "auth.sign_in_failed", "user", "", None, {"email": "who@x.org", "reason": "password"})
-    audit.record(session, "system", "auth.mfa_reset", "user", 3, None, {"by": "admin"})
+    audit.record(session, SYSTEM, "auth.sign_in_failed", "user", "", None, {"email": "who@x.org", "reason": "password"})
+    audit.record(session, SYSTEM, "auth.mfa_reset", "user", 3, None, {"by": "admin"})
     session.commit()
     html = login_as("admin").get("/audit/?entity=authority").get_data(as_text=True)
     assert "Children&#39;s Trust" in html and "\\u0027" not in html

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.conftest import login
 from tests.factories import TODAY, billing_samples, day, engagement, issued, remittance, seed_days
+from tracker.access import SystemActor
 from tracker.billing.models import Invoice, InvoiceStatus
 from tracker.settings import services as settings
 
@@ -130,8 +131,8 @@ def test_page_pdf_csv_and_api_show_the_same_stored_figures(login_as, api_as, wor
 
 
 def test_the_ledger_export_escapes_formulas_and_has_ledger_codes(login_as, world, session):
-    settings.set_value(session, "ledger_cost_centre", "=CC01", date(2020, 1, 1), "test")
-    settings.set_value(session, "ledger_income_code", "I9100", date(2020, 1, 1), "test")
+    settings.set_value(session, "ledger_cost_centre", "=CC01", date(2020, 1, 1), SystemActor("test"))
+    settings.set_value(session, "ledger_income_code", "I9100", date(2020, 1, 1), SystemActor("test"))
     nasty = engagement(session, world.client_a, "+SUM(A1:A9)", staff_ids=[world.staff["s1"].id],
                        purchase_order="@cmd|' /C calc'!A0")
     day(session, nasty, world.staff["s1"], date(2026, 10, 1), "1")
@@ -140,7 +141,7 @@ def test_the_ledger_export_escapes_formulas_and_has_ledger_codes(login_as, world
     from tracker.billing import services as billing
 
     sam = next(line for line in invoice.lines if line.staff_name == "Sam One")  # 1 day, £500.00
-    billing.credit_invoice(session, "test", invoice, "-1 day", TODAY, [sam.id])
+    billing.credit_invoice(session, SystemActor("test"), invoice, "-1 day", TODAY, [sam.id])
     finance = login_as("finance")
     response = finance.get("/invoices/export?format=csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from tracker.reports import reviews
+from tracker.reports.capacity import reviews
 
 
 def test_the_review_page_shows_flags_and_records_a_review(login_as, capacity_world, session):

@@ -5,19 +5,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_login import current_user
 
-from tracker.access import Role, roles, signed_in
+from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, DateTime, Dec, FieldError, Int, ListOf, MapOf, Nested, Schema, Str
 from tracker.assessments import framework, services
 from tracker.assessments.models import AssessmentResponse, SapStandard
-from tracker.assessments.permissions import check_may_edit, check_may_score
 from tracker.assessments.summary import RoundSummary, summarise
+from tracker.engagements.policy import check_may_edit, check_may_score
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
 
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-SCORERS = (*EDITORS, Role.CLIENT)
+SCORERS = (*DELIVERERS, Role.CLIENT)
 
 
 class LooseMap(MapOf):
@@ -150,7 +149,7 @@ def _round_input(data: dict, base=None) -> services.AssessmentInput:
     return services.AssessmentInput(**(current | data))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.post("/engagements/<int:engagement_id>/assessments")
 @operation("Open a round (scored against the current framework)", tags=["self-assessment"], request=AssessmentSchema,
            response=AssessmentSchema, status=201)
@@ -168,7 +167,7 @@ def get_assessment(assessment_id: int):
     return dump_assessment(services.get_assessment(db.session, current_user, assessment_id))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.patch("/assessments/<int:assessment_id>")
 @operation("Change a round's label, date, key areas or notes", tags=["self-assessment"], request=AssessmentSchema,
            partial=True, response=AssessmentSchema)

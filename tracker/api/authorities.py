@@ -1,16 +1,17 @@
 from flask_login import current_user
 
-from tracker.access import Role, roles, signed_in
+from tracker.access import FINANCE_ROLES, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Int, Schema, Str
 from tracker.authorities import services
 from tracker.authorities.models import Authority, AuthorityKind
+from tracker.authorities.services import NAME_MAX
 from tracker.extensions import db
 from tracker.pagination import paginate
 
 AuthoritySchema = Schema("Authority", {
     "id": Int(read_only=True),
-    "name": Str(required=True, min_length=1, max_length=160),
+    "name": Str(required=True, min_length=1, max_length=NAME_MAX),
     "kind": Str(enum=[k.value for k in AuthorityKind], default=AuthorityKind.COUNCIL.value),
     "is_lead": Bool(default=False),
     "address": Str(max_length=1000, default=""),
@@ -19,7 +20,6 @@ AuthoritySchema = Schema("Authority", {
     "finance_email": Str(max_length=254, default=""),
 })
 
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
 FILTERS = [Param("is_lead", Bool(), "Only the lead (true) or only clients (false).")]
 
 
@@ -41,7 +41,7 @@ def list_authorities():
     return list_response(AuthoritySchema, paginate(db.session, stmt.order_by(None).order_by(Authority.id), page, per_page))
 
 
-@roles(*EDITORS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/authorities")
 @operation("Add an authority", tags=["authorities"], request=AuthoritySchema, response=AuthoritySchema, status=201)
 def create_authority():
@@ -57,7 +57,7 @@ def get_authority(authority_id: int):
     return AuthoritySchema.dump(services.get_authority(db.session, current_user, authority_id))
 
 
-@roles(*EDITORS)
+@roles(*FINANCE_ROLES)
 @api_bp.patch("/authorities/<int:authority_id>")
 @operation("Change an authority", tags=["authorities"], request=AuthoritySchema, partial=True, response=AuthoritySchema)
 def update_authority(authority_id: int):

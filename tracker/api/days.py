@@ -4,11 +4,12 @@ from flask import request
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import DELIVERERS, LEAD_STAFF, Role, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState, SupportDay
+from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
 from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
@@ -25,13 +26,11 @@ DaySchema = Schema("SupportDay", {
     "state": Str(enum=[s.value for s in DayState], default=DayState.DELIVERED.value,
                  description="planned or delivered on input; invoiced is set by invoicing."),
     "goal_id": Int(nullable=True, minimum=1, description="The action-plan goal the day served."),
-    "notes": Str(max_length=2000, default=""),
+    "notes": Str(max_length=NOTES_MAX, default=""),
 })
 
 ImportResult = Schema("DayImportResult", {"imported": Int(read_only=True)})
 
-LOGGERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
 FILTERS = [
     Param("staff_id", Int(minimum=1), "Only this person's days."),
     Param("activity", Str(enum=[a.value for a in Activity])),
@@ -53,7 +52,7 @@ def _input(engagement_id: int, data: dict) -> services.DayInput:
     )
 
 
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @api_bp.get("/engagements/<int:engagement_id>/days")
 @operation("An engagement's support days (consultants see their own)", tags=["days"], list_of=DaySchema, query=FILTERS)
 def list_days(engagement_id: int):
@@ -68,14 +67,13 @@ def list_days(engagement_id: int):
         except ValueError:
             raise ValidationFailed("Some query parameters are not valid.", {"month": "month must be YYYY-MM"}) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
-    if current_user.role == Role.CONSULTANT:
-        filters.staff_id = current_user.staff_id or -1
+    services.confine_to_own_days(current_user, filters)
     stmt = services.days_query(engagement.id, filters)
     return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
                                                       options=services.one_engagement_rows()))
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.post("/engagements/<int:engagement_id>/days")
 @operation("Record a support day", tags=["days"], request=DaySchema, response=DaySchema, status=201)
 def create_day(engagement_id: int):
@@ -92,14 +90,14 @@ def _visible_day(day_id: int):
     return day
 
 
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @api_bp.get("/days/<int:day_id>")
 @operation("One support day", tags=["days"], response=DaySchema)
 def get_day(day_id: int):
     return DaySchema.dump(_visible_day(day_id))
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.patch("/days/<int:day_id>")
 @operation("Change a support day (409 once invoiced or on a draft invoice)", tags=["days"],
            request=DaySchema, partial=True, response=DaySchema)
@@ -112,7 +110,7 @@ def update_day(day_id: int):
     return DaySchema.dump(day)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.delete("/days/<int:day_id>")
 @operation("Delete a support day (409 once invoiced or on a draft invoice)", tags=["days"], status=204)
 def delete_day(day_id: int):
@@ -120,7 +118,7 @@ def delete_day(day_id: int):
     return "", 204
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @api_bp.post("/days/import")
 @operation("Import days from CSV or XLSX: all rows or none; 422 lists every bad row", tags=["days"],
            upload=True, response=ImportResult, status=201,

@@ -4,13 +4,14 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from tracker import clock, results_cache
-from tracker.access import Role, roles, signed_in
+from tracker.access import MANAGERS, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Schema, Str
 from tracker.billing.queries import income_invoiced
 from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
+from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.pagination import paginate
@@ -19,7 +20,7 @@ from tracker.staff.models import StaffMember
 EngagementSchema = Schema("Engagement", {
     "id": Int(read_only=True),
     "client_id": Int(required=True, minimum=1),
-    "title": Str(required=True, min_length=1, max_length=200),
+    "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
     "kind": Str(enum=[k.value for k in EngagementKind], default=EngagementKind.SUPPORT_PACKAGE.value),
     "status": Str(enum=[s.value for s in EngagementStatus],
                   description="New engagements are proposed; PATCH moves them along proposed → approved → active → closed."),
@@ -33,7 +34,7 @@ EngagementSchema = Schema("Engagement", {
                     description="\"0.20\" standard; null = outside the scope of VAT (give vat_note)."),
     "vat_note": Str(max_length=255, default=""),
     "approval_reference": Str(max_length=255, default=""),
-    "description": Str(max_length=5000, default=""),
+    "description": Str(max_length=DESCRIPTION_MAX, default=""),
     "staff_ids": ListOf(Int(minimum=1), write_only=True, description="The team: staff ids."),
     "team": ListOf(Int(), read_only=True, description="Staff ids on the team."),
     "days_delivered": Dec(2, read_only=True, description="Delivered and invoiced days."),
@@ -42,7 +43,6 @@ EngagementSchema = Schema("Engagement", {
     "income_invoiced": Dec(2, read_only=True, description="Net on issued invoices less credit notes."),
 })
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 FILTERS = [
     Param("client_id", Int(minimum=1), "Only this client's engagements."),
     Param("status", Str(enum=[s.value for s in EngagementStatus]), "Only engagements in this status."),

@@ -1,14 +1,14 @@
 """GET /api/v1/reports/income: the income report as JSON, CSV or XLSX."""
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, roles
 from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.extensions import db
-from tracker.reports import income
-from tracker.reports.estimates import estimate_bands
-from tracker.reports.income_tables import income_filename, income_table, income_title
+from tracker.reports.income import report as income
+from tracker.reports.income.estimates import cached_estimate_bands
+from tracker.reports.income.tables import income_filename, income_table, income_title
 
 QUERY = [
     Param("start", Date(), "First day, YYYY-MM-DD (default: 1 April of this financial year)."),
@@ -38,7 +38,7 @@ IncomeReportSchema = Schema("IncomeReport", {
 })
 
 
-@roles(Role.ADMIN, Role.MANAGER, Role.FINANCE)
+@roles(*FINANCE_ROLES)
 @api_bp.get("/reports/income")
 @operation("Income delivered, invoiced, paid, outstanding and not yet invoiced", tags=["reports"],
            response=IncomeReportSchema, downloads=True, query=QUERY,
@@ -54,5 +54,5 @@ def income_report():
     return IncomeReportSchema.dump({
         "start": report.start, "end": report.end, "by": report.by, "client_id": report.client_id,
         "rows": report.rows, "totals": report.totals,
-        "estimates": estimate_bands(db.session, start, end, report.client_id),
+        "estimates": cached_estimate_bands(db.session, start, end, report.client_id),
     })

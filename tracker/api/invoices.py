@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, INVOICE_READERS, roles
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.billing import pdf
@@ -19,9 +19,6 @@ from tracker.billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceSta
 from tracker.days.models import Activity
 from tracker.extensions import db
 from tracker.pagination import paginate
-
-MANAGERS = billing.MANAGE_ROLES
-READERS = (*MANAGERS, Role.CLIENT)
 
 InvoiceLineSchema = Schema("InvoiceLine", {
     "id": Int(read_only=True),
@@ -114,7 +111,7 @@ def dump_invoice(invoice: Invoice) -> dict:
     )
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @api_bp.get("/invoices")
 @operation("List invoices and credit notes (a client user: their own issued ones)", tags=["invoices"],
            list_of=InvoiceSchema, query=FILTERS)
@@ -129,7 +126,7 @@ def list_invoices():
     return list_response(InvoiceSchema, paginate(db.session, stmt, page, per_page), dump_invoice)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices")
 @operation("Draft an invoice: the client's delivered billable days up to a date, not yet invoiced",
            tags=["invoices"], request=DraftRequest, response=InvoiceSchema, status=201,
@@ -141,14 +138,14 @@ def create_draft():
     return dump_invoice(invoice), 201
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @api_bp.get("/invoices/<int:invoice_id>")
 @operation("One invoice or credit note, with its lines and payments", tags=["invoices"], response=InvoiceSchema)
 def get_invoice(invoice_id: int):
     return dump_invoice(billing.get_invoice(db.session, current_user, invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.delete("/invoices/<int:invoice_id>")
 @operation("Delete a draft (frees its days); issued invoices answer 409", tags=["invoices"], status=204)
 def delete_draft(invoice_id: int):
@@ -156,7 +153,7 @@ def delete_draft(invoice_id: int):
     return "", 204
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/issue")
 @operation("Issue a draft: next gap-free number, issue and due dates; freezes it", tags=["invoices"],
            response=InvoiceSchema)
@@ -165,7 +162,7 @@ def issue_invoice(invoice_id: int):
     return dump_invoice(billing.issue_invoice(db.session, current_user, invoice, clock.today()))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/credit")
 @operation("Credit an issued invoice (all lines, or line_ids): returns the credit note; its days become invoiceable again",
            tags=["invoices"], request=CreditRequest, response=InvoiceSchema, status=201)
@@ -176,7 +173,7 @@ def credit_invoice(invoice_id: int):
     return dump_invoice(note), 201
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/payments")
 @operation("Record a payment against an issued invoice: returns the invoice with its new balance and status",
            tags=["invoices"], request=PaymentSchema, response=InvoiceSchema, status=201)
@@ -188,7 +185,7 @@ def record_payment(invoice_id: int):
     return dump_invoice(invoice), 201
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @api_bp.get("/invoices/<int:invoice_id>.pdf")
 @operation("The invoice or credit note as PDF (drafts answer 409)", tags=["invoices"], content_type="application/pdf")
 def invoice_pdf(invoice_id: int):

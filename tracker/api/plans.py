@@ -5,24 +5,23 @@ from __future__ import annotations
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles, signed_in
+from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
-from tracker.assessments.permissions import check_may_edit
+from tracker.engagements.policy import check_may_edit
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.plans import services
 from tracker.plans.models import MilestoneStatus
-
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
+from tracker.plans.services import TEXT_MAX, TITLE_MAX
 
 GoalSchema = Schema("Goal", {
     "id": Int(read_only=True),
     "engagement_id": Int(read_only=True),
     "position": Int(read_only=True, description="Goal 1, 2, … in the plan."),
-    "title": Str(required=True, min_length=1, max_length=200),
-    "description": Str(max_length=5000, default=""),
+    "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
+    "description": Str(max_length=TEXT_MAX, default=""),
     "standard_codes": ListOf(Str(max_length=8), max_items=40, default=[],
                              description="SAP standards the goal addresses, e.g. [\"1.3\", \"2.1\"]."),
     "key_area": Str(max_length=200, nullable=True, default=None,
@@ -36,11 +35,11 @@ GoalSchema = Schema("Goal", {
 MilestoneSchema = Schema("Milestone", {
     "id": Int(read_only=True),
     "goal_id": Int(read_only=True),
-    "title": Str(required=True, min_length=1, max_length=200),
+    "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
     "owner": Str(required=True, min_length=1, max_length=120),
     "due_on": Date(required=True),
     "status": Str(enum=[s.value for s in MilestoneStatus], default=MilestoneStatus.NOT_STARTED.value),
-    "evidence": Str(max_length=5000, default=""),
+    "evidence": Str(max_length=TEXT_MAX, default=""),
     "completed_on": Date(read_only=True, nullable=True, description="Set when the status becomes done."),
     "overdue": Bool(read_only=True, description="Open and past its due date."),
     "due_soon": Bool(read_only=True, description="Open and due within 14 days."),
@@ -87,7 +86,7 @@ def list_goals(engagement_id: int):
                          lambda g: dump_goal(g, days))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.post("/engagements/<int:engagement_id>/goals")
 @operation("Add a goal", tags=["action plans"], request=GoalSchema, response=GoalSchema, status=201)
 def create_goal(engagement_id: int):
@@ -104,7 +103,7 @@ def get_goal(goal_id: int):
     return dump_goal(services.get_goal(db.session, current_user, goal_id))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.patch("/goals/<int:goal_id>")
 @operation("Change a goal", tags=["action plans"], request=GoalSchema, partial=True, response=GoalSchema)
 def update_goal(goal_id: int):
@@ -126,7 +125,7 @@ def list_milestones(goal_id: int):
                          dump_milestone)
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @api_bp.post("/goals/<int:goal_id>/milestones")
 @operation("Add a milestone", tags=["action plans"], request=MilestoneSchema, response=MilestoneSchema, status=201)
 def create_milestone(goal_id: int):
@@ -144,7 +143,7 @@ def get_milestone(milestone_id: int):
     return dump_milestone(services.get_milestone(db.session, current_user, milestone_id))
 
 
-@roles(*EDITORS, Role.CLIENT)
+@roles(*DELIVERERS, Role.CLIENT)
 @api_bp.patch("/milestones/<int:milestone_id>")
 @operation("Update a milestone (client users: status and evidence only)", tags=["action plans"],
            request=MilestoneSchema, partial=True, response=MilestoneSchema)

@@ -2,7 +2,7 @@
 
 Days by activity against the estimate, income against the estimate, SAP
 section means per round and the action plan's milestones; the same service
-as the page (tracker.reports.progress). A client user reads only their own
+as the page (tracker.reports.progress.report). A client user reads only their own
 authority's engagements (404 for another's).
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import PROGRESS_READERS, roles
 from tracker.api.core import api_bp, operation, query_values
 from tracker.api.reports import FORMAT, send_export
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.days.models import Activity
 from tracker.engagements.services import get_engagement
 from tracker.extensions import db
-from tracker.reports import progress
+from tracker.reports.progress import report as progress
 
 ACTIVITIES = [a.value for a in Activity]
 
@@ -92,7 +92,7 @@ def dump(report: progress.ProgressReport) -> dict:
     })
 
 
-@roles(Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.CLIENT)
+@roles(*PROGRESS_READERS)
 @api_bp.get("/reports/progress/<int:engagement_id>")
 @operation("The client progress report of one engagement", tags=["reports"], response=ProgressReportSchema,
            downloads=True, query=[FORMAT],

@@ -1,13 +1,13 @@
 from flask import Response, request
 
-from tracker import clock
-from tracker.access import Role, roles
+from tracker import clock, exports
+from tracker.access import MANAGERS, roles
 from tracker.api.core import Param, api_bp, operation, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Nested, Schema, Str
+from tracker.dates import parse_month
 from tracker.extensions import db
-from tracker.reports import exports, reviews
-from tracker.reports.routes import parse_month
-from tracker.reports.tables import capacity_table
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.tables import capacity_table
 
 FLAGS = ["green", "amber", "red"]
 FORMAT = Param("format", Str(enum=["json", "csv", "xlsx"]), "json (default), csv or xlsx")
@@ -39,7 +39,7 @@ def send_export(fmt: str, title: str, table, filename: str) -> Response:
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}.{ext}"'})
 
 
-@roles(Role.ADMIN, Role.MANAGER)
+@roles(*MANAGERS)
 @api_bp.get("/reports/capacity")
 @operation("The monthly capacity risk review", tags=["reports"], response=CapacityReportSchema, downloads=True,
            query=[Param("month", Str(max_length=7), "YYYY-MM (default: this month)"), FORMAT],

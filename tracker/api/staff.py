@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from flask_login import current_user
 
-from tracker.access import Role, roles
+from tracker.access import MANAGERS, roles
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Dec, Int, Schema, Str
 from tracker.extensions import db
@@ -21,7 +21,6 @@ StaffSchema = Schema("StaffMember", {
     "active": Bool(default=True),
 })
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _input(data: dict, base: StaffMember | None = None) -> services.StaffInput:

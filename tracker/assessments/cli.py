@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from tracker.access import CLI
 from tracker.assessments import framework
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -22,7 +23,7 @@ def load_framework_command(path):
     tracker/assessments/data/sap_framework.json. New rounds use it; old rounds
     keep the wording they were scored against."""
     try:
-        version, created = framework.save_framework_version(db.session, "cli", framework.read_framework_file(path))
+        version, created = framework.save_framework_version(db.session, CLI, framework.read_framework_file(path))
     except DomainError as error:
         problems = "; ".join(f"{k}: {v}" for k, v in error.fields.items()) or error.message
         raise click.ClickException(problems) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import SYSTEM, Role, is_system
 from tracker.assessments.models import FrameworkVersion, SapLevel, SapSection, SapStandard
 from tracker.audit import services as audit
 from tracker.errors import Forbidden, NotFound, ValidationFailed
@@ -195,13 +195,13 @@ def ensure_framework(session: Session) -> FrameworkVersion:
     version = latest_version(session)
     if version is not None:
         return version
-    version = _add_version(session, "system", clean_framework(read_framework_file(DATA_FILE)), 1)
+    version = _add_version(session, SYSTEM, clean_framework(read_framework_file(DATA_FILE)), 1)
     session.commit()
     return version
 
 
 def may_edit_framework(actor) -> bool:
-    return isinstance(actor, str) or getattr(actor, "role", None) == Role.ADMIN
+    return is_system(actor) or getattr(actor, "role", None) == Role.ADMIN
 
 
 def save_framework_version(session: Session, actor, data: FrameworkData) -> tuple[FrameworkVersion, bool]:

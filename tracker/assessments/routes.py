@@ -9,12 +9,12 @@ from decimal import Decimal
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.access import Role, roles, signed_in
+from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.assessments import framework, services
 from tracker.assessments.charts import section_chart_png
 from tracker.assessments.forms import AssessmentForm, field_name, framework_form, response_form
-from tracker.assessments.permissions import check_may_edit, check_may_score, may_edit, may_score
 from tracker.assessments.summary import chart_series, section_means_by_round, summarise
+from tracker.engagements.policy import check_may_edit, check_may_score, may_edit, may_score
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
@@ -22,8 +22,7 @@ from tracker.web import apply_errors
 
 bp = Blueprint("assessments", __name__)
 
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-SCORERS = (*EDITORS, Role.CLIENT)
+SCORERS = (*DELIVERERS, Role.CLIENT)
 
 
 def _form_error(error: DomainError) -> DomainError:
@@ -61,7 +60,7 @@ def list_rounds(engagement_id: int):
                            can_edit=may_edit(db.session, current_user, engagement))
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/assessments/new", methods=["GET", "POST"])
 def create_round(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -78,7 +77,7 @@ def create_round(engagement_id: int):
     return render_template("assessments/round_form.html", form=form, engagement=engagement, assessment=None)
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 def edit_round(assessment_id: int):
     assessment = services.get_assessment(db.session, current_user, assessment_id)

@@ -1,6 +1,6 @@
 """Self-assessment rounds and group responses.
 
-Who may change them is in tracker.assessments.permissions; every change
+Who may change them is in tracker.engagements.policy; every change
 writes the audit log with the values before and after.
 """
 
@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from tracker.assessments import framework
 from tracker.assessments.models import Assessment, AssessmentResponse, SapStandard, Score
-from tracker.assessments.permissions import check_may_edit, check_may_score, visible
 from tracker.audit import services as audit
 from tracker.database import utcnow
 from tracker.engagements.models import Engagement
+from tracker.engagements.policy import check_may_edit, check_may_score, visible
 from tracker.errors import Conflict, NotFound, ValidationFailed
 
 MAX_KEY_AREAS = 12

@@ -39,9 +39,7 @@ def snapshot(obj, fields=None) -> dict:
 def actor_label(actor) -> str:
     if actor is None:
         return "system"
-    if isinstance(actor, str):
-        return actor
-    return actor.email
+    return actor.email  # a user's, or a SystemActor's name
 
 
 def record(

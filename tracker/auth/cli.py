@@ -7,7 +7,7 @@ import secrets
 import click
 from flask.cli import AppGroup
 
-from tracker.access import Role
+from tracker.access import CLI, Role
 from tracker.auth import services
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -31,7 +31,7 @@ def create_user_command(email, role, authority_id, staff_id, name, password):
         password = secrets.token_urlsafe(12)
     try:
         user = services.create_user(
-            db.session, "cli", email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
+            db.session, CLI, email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
         )
     except DomainError as error:
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())

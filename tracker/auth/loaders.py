@@ -1,4 +1,5 @@
-"""How Flask-Login finds the user: the session cookie for pages, a bearer token for the API."""
+"""How Flask-Login finds the user: the session cookie for pages, a bearer token for the API
+(auth.feature.init_app installs both loaders)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,19 @@ from flask import request
 
 from tracker.auth import services
 from tracker.database import utcnow
-from tracker.extensions import db, login_manager
+from tracker.extensions import db
 
 
 def _is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-@login_manager.user_loader
 def load_user(session_id: str):
     if _is_api_request():
         return None  # the API never trusts the session cookie (no CSRF there)
     return services.load_session_user(db.session, session_id)
 
 
-@login_manager.request_loader
 def load_user_from_token(req):
     if not _is_api_request():
         return None

@@ -7,25 +7,19 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from tracker.access import Role
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.auth.models import ApiToken, User
 from tracker.auth.passwords import hash_password, password_problem, verify_password
 from tracker.authorities.models import Authority
+from tracker.database import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.staff.models import StaffMember
 
 TOKEN_PREFIX = "cst_"  # noqa: S105 (a visible prefix, not a secret)
-
-
-def normalise_email(raw: str, field: str = "email") -> str:
-    try:
-        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ValidationFailed.for_field(field, f"Enter a valid e-mail address ({exc}).") from None
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -195,8 +189,6 @@ def revoke_token(session: Session, plain: str, now: datetime) -> None:
 
 
 def revoke_all_tokens(session: Session, user: User, commit: bool = True, now: datetime | None = None) -> None:
-    from tracker.database import utcnow
-
     session.execute(
         sa.update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

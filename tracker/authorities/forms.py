@@ -3,13 +3,14 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.authorities.models import AuthorityKind
+from tracker.authorities.services import NAME_MAX
 from tracker.web import options
 
 KIND_LABELS = {"council": "Council", "nhs": "NHS body", "trust": "Children's Trust", "other": "Other"}
 
 
 class AuthorityForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Give the authority's name."), Length(max=160)])
+    name = StringField("Name", validators=[DataRequired("Give the authority's name."), Length(max=NAME_MAX)])
     kind = SelectField("Kind", choices=options((k.value, KIND_LABELS[k.value]) for k in AuthorityKind))
     is_lead = BooleanField("This is the lead authority (the seller)")
     address = TextAreaField("Postal address", validators=[Optional(), Length(max=1000)])

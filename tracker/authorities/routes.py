@@ -1,7 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.access import LEAD_ROLES, Role, roles
+from tracker.access import FINANCE_ROLES, LEAD_ROLES, roles
 from tracker.authorities import services
 from tracker.authorities.forms import KIND_LABELS, AuthorityForm
 from tracker.engagements.services import filtered_engagements
@@ -12,7 +12,6 @@ from tracker.web import apply_errors
 
 bp = Blueprint("authorities", __name__, url_prefix="/authorities")
 
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
 
 
 def _input(form: AuthorityForm) -> services.AuthorityInput:
@@ -28,10 +27,10 @@ def _input(form: AuthorityForm) -> services.AuthorityInput:
 def list_authorities():
     page, per_page = page_args(request.args)
     result = paginate(db.session, services.visible_authorities(current_user), page, per_page)
-    return render_template("authorities/list.html", page=result, kinds=KIND_LABELS, can_edit=current_user.role in EDITORS)
+    return render_template("authorities/list.html", page=result, kinds=KIND_LABELS, can_edit=current_user.role in FINANCE_ROLES)
 
 
-@roles(*EDITORS)
+@roles(*FINANCE_ROLES)
 @bp.route("/new", methods=["GET", "POST"])
 def create_authority():
     form = AuthorityForm()
@@ -53,11 +52,11 @@ def show_authority(authority_id: int):
     engagements = db.session.scalars(filtered_engagements(current_user, client_id=authority.id)).all()
     return render_template(
         "authorities/show.html", authority=authority, engagements=engagements, kinds=KIND_LABELS,
-        can_edit=current_user.role in EDITORS,
+        can_edit=current_user.role in FINANCE_ROLES,
     )
 
 
-@roles(*EDITORS)
+@roles(*FINANCE_ROLES)
 @bp.route("/<int:authority_id>/edit", methods=["GET", "POST"])
 def edit_authority(authority_id: int):
     authority = services.get_authority(db.session, current_user, authority_id)

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import results_cache
 from tracker.access import Role
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
+from tracker.web import options
+
+#: The limit the form and the API schema take from here.
+NAME_MAX = 160
 
 
 @dataclass
@@ -25,14 +31,12 @@ class AuthorityInput:
 
 
 def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -> dict:
-    from tracker.auth.services import normalise_email
-
     fields = {}
     name = (data.name or "").strip()
     if not name:
         fields["name"] = "Give the authority's name."
-    elif len(name) > 160:
-        fields["name"] = "Use at most 160 characters."
+    elif len(name) > NAME_MAX:
+        fields["name"] = f"Use at most {NAME_MAX} characters."
     try:
         kind = AuthorityKind(data.kind)
     except ValueError:
@@ -112,3 +116,10 @@ def lead_authority(session: Session) -> Authority | None:
 def client_choices(session: Session) -> list[tuple[int, str]]:
     stmt = sa.select(Authority.id, Authority.name).where(Authority.is_lead.is_(False)).order_by(Authority.name)
     return [(row.id, row.name) for row in session.execute(stmt)]
+
+
+def client_filter_options(session: Session) -> list:
+    """"Any client" and every client authority, for list filters: hundreds at
+    national scale, so built once and kept until any data changes."""
+    return results_cache.cached(session, "client-filter-options", None,
+                                lambda: options([(0, "Any client"), *client_choices(session)]))

@@ -1,4 +1,4 @@
-"""Invoice rules for `flask check` (DESIGN.md rules 1–3): no day on two live
+"""Invoice rules for `flask check` (docs/data-model.md rules 2–3): no day on two live
 invoices, every total the sum of its stored lines, gap-free numbers, payments
 adding up. Each check aggregates in SQL and reports at most 50 problems."""
 
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, aliased
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceLineDay, InvoiceStatus, NumberSeries, Payment
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
-from tracker.ops.checks import check
 
 LIMIT = 50
 _NUMBER = re.compile(r"^(?P<prefix>.+)-(?P<year>\d{4})-(?P<value>\d+)$")
@@ -30,7 +29,6 @@ def _live_lines():
     )
 
 
-@check("no day on two live invoices")
 def no_day_on_two_live_invoices(session: Session) -> list[str]:
     stmt = (
         sa.select(InvoiceLineDay.support_day_id, sa.func.count().label("n"))
@@ -50,7 +48,6 @@ def no_day_on_two_live_invoices(session: Session) -> list[str]:
     return problems
 
 
-@check("invoice totals are the sum of their lines")
 def totals_are_sum_of_lines(session: Session) -> list[str]:
     lines = (
         sa.select(
@@ -77,7 +74,6 @@ def totals_are_sum_of_lines(session: Session) -> list[str]:
     ]
 
 
-@check("payments add up to each invoice's paid figure")
 def payments_add_up(session: Session) -> list[str]:
     paid = sa.select(Payment.invoice_id, dsum(Payment.amount).label("paid")).group_by(Payment.invoice_id).subquery()
     total = sa.func.coalesce(paid.c.paid, 0)
@@ -90,7 +86,6 @@ def payments_add_up(session: Session) -> list[str]:
     return [f"invoice {r.number or r.id}: paid {r.paid} but payments add up to {r.sum}" for r in session.execute(stmt)]
 
 
-@check("invoice and credit-note numbers are gap-free")
 def numbers_are_gap_free(session: Session) -> list[str]:
     series: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     problems: list[str] = []
@@ -119,3 +114,12 @@ def numbers_are_gap_free(session: Session) -> list[str]:
         if counter is not None and counter != len(values) + 1:
             problems.append(f"{label}: next number is {counter} but {len(values)} were issued")
     return problems[:LIMIT]
+
+
+#: This module's rules for `flask check`, in the order they run.
+CHECKS = (
+    ("no day on two live invoices", no_day_on_two_live_invoices),
+    ("invoice totals are the sum of their lines", totals_are_sum_of_lines),
+    ("payments add up to each invoice's paid figure", payments_add_up),
+    ("invoice and credit-note numbers are gap-free", numbers_are_gap_free),
+)

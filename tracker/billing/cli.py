@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from tracker import clock
+from tracker.access import CLI
+from tracker.auth.models import User
 from tracker.billing import exports
 from tracker.billing import services as billing
+from tracker.billing.models import Invoice
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -48,12 +52,7 @@ def export_command(path: Path, fmt, issued_from, issued_to):
 @click.option("--as", "email", default=None, help="The finance user issuing it (recorded in the audit log).")
 def issue_command(invoice_id: int, issued_on, email):
     """Issue a draft: the next gap-free number, issue and due dates; its days become invoiced."""
-    import sqlalchemy as sa
-
-    from tracker.auth.models import User
-    from tracker.billing.models import Invoice
-
-    actor = "cli"
+    actor = CLI
     if email:
         actor = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
         if actor is None:

@@ -101,7 +101,7 @@ def _issue(session: Session, finance, engagement, up_to: date, on: date):
     return billing.issue_invoice(session, finance, draft, on)
 
 
-def build(session: Session, world, actor: str) -> None:
+def build(session: Session, world, actor) -> None:
     today = world.today
     finance = world.users["finance"]
     cwac, wirral = world.engagements["cwac"], world.engagements["wirral"]

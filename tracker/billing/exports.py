@@ -3,7 +3,8 @@ the cost-centre and income-code columns from settings (as in force on the
 issue date), as CSV or XLSX.
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @,
-a tab or a carriage return) are prefixed with a quote. Amounts and days are
+a tab or a carriage return) are prefixed with a quote by the one escaping in
+tracker.exports. Amounts and days are
 written as numbers from the stored Decimals (never through float), so a credit
 note's -500.00 stays a number.
 """
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.billing import specs
 from tracker.billing.models import Invoice, InvoiceStatus
+from tracker.exports import escape_formula
 
 COLUMNS = [
     ("document_type", "Document type"), ("number", "Number"), ("issued_on", "Issue date"), ("due_on", "Due date"),
@@ -32,16 +34,6 @@ COLUMNS = [
     ("vat_note", "VAT note"), ("support_day_ids", "Support day ids"),
 ]
 MONEY = {"rate", "net", "vat", "gross"}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape(value):
-    """A text cell a spreadsheet would treat as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 @dataclass
 class ExportFilters:
     issued_from: date | None = None
@@ -102,13 +94,13 @@ def to_csv(data: list[dict]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for _, label in COLUMNS])
     for row in data:
-        writer.writerow([_text(escape(row[key])) for key, _ in COLUMNS])
+        writer.writerow([_text(escape_formula(row[key])) for key, _ in COLUMNS])
     return buffer.getvalue()
 
 
 def to_xlsx(data: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
+    from openpyxl.styles import Font  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
 
     book = Workbook()
     sheet = book.active
@@ -120,7 +112,7 @@ def to_xlsx(data: list[dict]) -> bytes:
         values = []
         for key, _ in COLUMNS:
             value = row[key]
-            values.append(escape(value) if isinstance(value, str) else value)
+            values.append(escape_formula(value) if isinstance(value, str) else value)
         sheet.append(values)
         for index, (key, _) in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row=sheet.max_row, column=index)

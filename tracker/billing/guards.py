@@ -2,7 +2,7 @@
 
 Three layers, from the friendliest to the last word:
 
-1. ``lock_reason`` registered in ``tracker.days.services.LOCK_CHECKS``: every
+1. ``lock_reason``, declared as a day lock by billing's init_app: every
    page, API call, import and CLI command changes days through those
    services, which answer 409 Locked for a day on a draft or issued invoice.
 2. An ORM ``before_flush`` guard (works on SQLite too): raw ORM code cannot
@@ -27,9 +27,8 @@ from tracker.billing.models import (
     InvoiceStatus,
     Payment,
 )
-from tracker.days import services as days_services
 from tracker.days.models import DayState, SupportDay
-from tracker.errors import ERROR_TRANSLATORS, Locked
+from tracker.errors import Locked
 
 #: The only columns of an issued invoice that may still change.
 MUTABLE_ONCE_ISSUED = frozenset({"status", "paid", "credited"})
@@ -157,7 +156,6 @@ def _check_day(session: Session, day: SupportDay, deleting: bool) -> None:
         raise Locked(lock_reason(day) or "This day is on an invoice.")
 
 
-@event.listens_for(Session, "before_flush")
 def _issued_invoices_are_read_only(session, flush_context, instances):
     with session.no_autoflush:
         for obj in list(session.dirty):
@@ -198,9 +196,7 @@ def translate_database_error(error: Exception) -> Locked | None:
     return InvoiceLocked(message)
 
 
-def install() -> None:
-    """Register the day lock check and the error translator (idempotent)."""
-    if lock_reason not in days_services.LOCK_CHECKS:
-        days_services.LOCK_CHECKS.append(lock_reason)
-    if translate_database_error not in ERROR_TRANSLATORS:
-        ERROR_TRANSLATORS.append(translate_database_error)
+def install_orm_guard() -> None:
+    """Listen to every ORM flush (idempotent: one listener however many apps)."""
+    if not event.contains(Session, "before_flush", _issued_invoices_are_read_only):
+        event.listen(Session, "before_flush", _issued_invoices_are_read_only)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tracker.audit import services as audit
@@ -56,10 +58,7 @@ def next_number(session: Session, kind: InvoiceKind, prefix: str, year: int) -> 
     """Take the next number of a series inside the caller's transaction."""
     key = series_key(kind, prefix, year)
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(NumberSeries).values(key=key, next_value=1).on_conflict_do_nothing(index_elements=["key"]))
     value = session.scalar(sa.select(NumberSeries.next_value).where(NumberSeries.key == key).with_for_update())
     session.execute(

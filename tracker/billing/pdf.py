@@ -57,7 +57,7 @@ def render_pdf(invoice: Invoice) -> bytes:
         raise NoPdfForDraft(
             f"{invoice.label} is a draft: it has no number yet and must not be sent. Issue it to get its PDF."
         )
-    from weasyprint import CSS, HTML  # slow to import; only when a PDF is wanted
+    from weasyprint import CSS, HTML  # noqa: PLC0415  (slow to import; only when a PDF is wanted)
 
     document = HTML(string=render_html(invoice), base_url=str(STYLESHEET.parent))
     return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])

@@ -27,8 +27,6 @@ from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import NotFound
 from tracker.money import ZERO, line_net
 
-MANAGE_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
-
 #: status filter values: the stored statuses plus "overdue" (open, past due, owing).
 STATUS_FILTERS = [*(s.value for s in InvoiceStatus), "overdue"]
 

@@ -13,9 +13,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, INVOICE_READERS, Role, roles
 from tracker.audit.services import history
-from tracker.authorities.services import client_choices
+from tracker.authorities.services import client_choices, client_filter_options
 from tracker.billing import exports, pdf
 from tracker.billing import services as billing
 from tracker.billing.forms import (
@@ -32,12 +32,10 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.money import fmt_money
 from tracker.pagination import page_args, paginate
-from tracker.web import apply_errors, client_filter_options, options
+from tracker.web import apply_errors, options
 
 bp = Blueprint("billing", __name__, url_prefix="/invoices")
 
-MANAGERS = billing.MANAGE_ROLES
-READERS = (*MANAGERS, Role.CLIENT)
 
 
 @bp.app_template_filter("plain_money")
@@ -65,7 +63,7 @@ def _engagement_choices(client_id: int | None) -> list:
     return [(0, "All the client's engagements"), *((e.id, f"{e.title} ({e.client.name})") for e in db.session.scalars(stmt))]
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/")
 def list_invoices():
     filters = InvoiceFilterForm(request.args)
@@ -88,7 +86,7 @@ def list_invoices():
     )
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/uninvoiced")
 def uninvoiced():
     today = _today()
@@ -96,7 +94,7 @@ def uninvoiced():
     return render_template("billing/uninvoiced.html", waiting=waiting, today=today)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.route("/new", methods=["GET", "POST"])
 def new_draft():
     form = DraftForm()
@@ -120,7 +118,7 @@ def new_draft():
 
 
 def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int = 200):
-    manage = current_user.role in MANAGERS
+    manage = current_user.role in FINANCE_ROLES
     if payment_form is None:
         payment_form = PaymentForm(formdata=None)
         payment_form.paid_on.data = _today()
@@ -133,13 +131,13 @@ def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int
     ), status
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/<int:invoice_id>")
 def show_invoice(invoice_id: int):
     return _show(billing.get_invoice(db.session, current_user, invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/issue")
 def issue_invoice(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -153,7 +151,7 @@ def issue_invoice(invoice_id: int):
     return redirect(url_for("billing.show_invoice", invoice_id=invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/delete")
 def delete_draft(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -168,7 +166,7 @@ def delete_draft(invoice_id: int):
     return redirect(url_for("billing.show_invoice", invoice_id=invoice_id))
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.route("/<int:invoice_id>/credit", methods=["GET", "POST"])
 def credit_invoice(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -197,7 +195,7 @@ def credit_invoice(invoice_id: int):
     return render_template("billing/credit.html", invoice=invoice, form=form, open_lines=open_lines)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.post("/<int:invoice_id>/payments")
 def record_payment(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -218,7 +216,7 @@ def record_payment(invoice_id: int):
     return _show(invoice, form)
 
 
-@roles(*READERS)
+@roles(*INVOICE_READERS)
 @bp.get("/<int:invoice_id>/pdf")
 def download_pdf(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
@@ -231,7 +229,7 @@ def download_pdf(invoice_id: int):
                     headers={"Content-Disposition": f'attachment; filename="{pdf.filename(invoice)}"'})
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/export")
 def export():
     form = ExportForm(request.args)
@@ -248,7 +246,7 @@ def export():
     return render_template("billing/export.html", form=form)
 
 
-@roles(*MANAGERS)
+@roles(*FINANCE_ROLES)
 @bp.get("/aged-debt")
 def aged_debt():
     today = _today()

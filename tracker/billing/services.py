@@ -12,7 +12,6 @@ from tracker.billing.issuing import AlreadyIssued, NotReadyToIssue, issue_invoic
 from tracker.billing.payments import NotPayable, record_payment
 from tracker.billing.queries import (
     AGE_BUCKETS,
-    MANAGE_ROLES,
     STATUS_FILTERS,
     InvoiceFilters,
     aged_debt,
@@ -25,7 +24,7 @@ from tracker.billing.queries import (
 )
 
 __all__ = [
-    "AGE_BUCKETS", "MANAGE_ROLES", "STATUS_FILTERS", "AlreadyCredited", "AlreadyIssued", "DoubleClaim",
+    "AGE_BUCKETS", "STATUS_FILTERS", "AlreadyCredited", "AlreadyIssued", "DoubleClaim",
     "InvoiceFilters", "InvoiceIssued", "NotCreditable", "NotPayable", "NotReadyToIssue", "NothingToInvoice",
     "aged_debt", "build_invoice", "credit_invoice", "credited_line_ids", "delete_draft", "describe", "filtered",
     "get_invoice", "income_invoiced", "issue_invoice", "next_number", "ordered", "record_payment", "settled_status",

@@ -1,5 +1,5 @@
-"""The lead authority's invoicing settings, registered with tracker.settings so
-the settings page lists them and keeps their history.
+"""The lead authority's invoicing settings, declared to tracker.settings by
+billing's init_app so the settings page lists them and keeps their history.
 
 The lead's own name, address and VAT registration number live on its
 Authority row (``is_lead``); these are the rest.
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationFailed
 from tracker.settings import services as settings
-from tracker.settings.services import SettingSpec, register
+from tracker.settings.services import SettingSpec
 
 _CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,11}")
 
@@ -31,31 +31,34 @@ class CodeSpec(SettingSpec):
         return text
 
 
-INVOICE_PREFIX = register(CodeSpec(
+INVOICE_PREFIX = CodeSpec(
     "invoice_prefix", "Invoice number prefix", "text", "INV",
     "Invoice numbers run PREFIX-YEAR-0001, PREFIX-YEAR-0002 … with no gaps; a new series each calendar year.",
-))
-CREDIT_NOTE_PREFIX = register(CodeSpec(
+)
+CREDIT_NOTE_PREFIX = CodeSpec(
     "credit_note_prefix", "Credit note number prefix", "text", "CN",
     "Credit notes have their own gap-free series: PREFIX-YEAR-0001 …",
-))
-PAYMENT_TERMS = register(SettingSpec(
+)
+PAYMENT_TERMS = SettingSpec(
     "payment_terms_days", "Payment terms (days)", "int", "30",
     "Days from the invoice date to the due date; printed on the invoice.",
-))
-REMITTANCE = register(SettingSpec(
+)
+REMITTANCE = SettingSpec(
     "remittance_details", "Remittance details", "text", "",
     "Bank account, sort code and how to quote the invoice number; printed on every invoice. "
     "Invoices cannot be issued until this is set.",
-))
-LEDGER_COST_CENTRE = register(SettingSpec(
+)
+LEDGER_COST_CENTRE = SettingSpec(
     "ledger_cost_centre", "Ledger cost centre", "text", "",
     "The cost-centre column of the ledger export.",
-))
-LEDGER_INCOME_CODE = register(SettingSpec(
+)
+LEDGER_INCOME_CODE = SettingSpec(
     "ledger_income_code", "Ledger income code", "text", "",
     "The income-code column of the ledger export (fees and charges).",
-))
+)
+
+#: In the order the settings page lists them (after the day rate).
+SPECS = (INVOICE_PREFIX, CREDIT_NOTE_PREFIX, PAYMENT_TERMS, REMITTANCE, LEDGER_COST_CENTRE, LEDGER_INCOME_CODE)
 
 
 def invoice_prefix(session: Session, on: date) -> str:

@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from tracker import clock
-from tracker.access import Role, public, signed_in
+from tracker.access import MANAGERS, Role, public, signed_in
 from tracker.dashboard import services
 from tracker.dashboard.client_todo import client_to_do
 from tracker.engagements.models import Engagement, EngagementStatus
@@ -23,7 +23,7 @@ def panels_for(session: Session, user, today) -> dict:
     out = {}
     if user.role == Role.CONSULTANT or user.staff_id is not None:
         out["consultant"] = services.consultant_dashboard(session, user.staff_id, today)
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    if user.role in MANAGERS:
         out["manager"] = services.manager_dashboard(session, today)
     return out
 

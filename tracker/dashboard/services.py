@@ -18,6 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import dates
 from tracker.authorities.models import Authority
 from tracker.billing import queries as billing
 from tracker.billing.models import Invoice
@@ -28,7 +29,8 @@ from tracker.days.week import week_start
 from tracker.engagements.models import Engagement, EngagementStatus
 from tracker.money import ZERO
 from tracker.plans.models import Goal, Milestone, MilestoneStatus
-from tracker.reports import capacity, reviews
+from tracker.reports.capacity import report as capacity
+from tracker.reports.capacity import reviews
 
 UPCOMING = 8
 OVERDUE_LISTED = 10
@@ -118,7 +120,7 @@ def engagements_near_estimate(session: Session) -> list[EngagementProgress]:
 
 
 def manager_dashboard(session: Session, today: date) -> ManagerDashboard:
-    month = capacity.month_start(today)
+    month = dates.month_start(today)
     review = reviews.review_for(session, month)
     return ManagerDashboard(
         month=month, capacity=reviews.report_of(session, review, month),

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from tracker import clock
+from tracker.access import CLI
 from tracker.days import importer
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -28,7 +29,7 @@ def import_command(path: Path):
         raise click.ClickException(error.message) from None
     try:
         with click.progressbar(length=len(rows), label=f"Checking {len(rows):,} rows", file=sys.stderr) as bar:
-            count = importer.import_rows(db.session, "cli", rows, clock.today(), progress=bar.update)
+            count = importer.import_rows(db.session, CLI, rows, clock.today(), progress=bar.update)
     except importer.ImportInvalid as error:
         for problem in error.rows[:200]:
             fields = "; ".join(f"{k}: {v}" for k, v in problem["fields"].items())

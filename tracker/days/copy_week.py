@@ -25,7 +25,7 @@ def copy_previous_week(session: Session, actor, staff: StaffMember, start: date,
     activity, days, billable flag, notes and goal. Returns how many were booked.
     Any refusal (double booking, closed engagement, outside its dates, a date
     already taken) → nothing is saved and every refusal is listed."""
-    services.check_may_edit(actor, staff.id)
+    services.check_may_change_days(actor, staff.id)
     previous = start - timedelta(days=7)
     days = session.scalars(
         sa.select(SupportDay)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import results_cache
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement
@@ -90,6 +91,5 @@ def figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
 def shared_figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
     """figures_of, served again while no data has changed (tracker/results_cache.py):
     for pages that show one engagement's totals on every request (its day list)."""
-    from tracker import results_cache
 
     return results_cache.cached(session, "engagement-figures", engagement.id, lambda: figures_of(session, engagement))

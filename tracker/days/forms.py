@@ -4,6 +4,7 @@ from wtforms import BooleanField, DateField, DecimalField, FieldList, FormField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.days.models import ACTIVITY_LABELS, Activity, DayState
+from tracker.days.services import NOTES_MAX
 from tracker.web import options
 
 ACTIVITY_OPTIONS = [(a.value, ACTIVITY_LABELS[a]) for a in Activity]
@@ -17,7 +18,7 @@ class DayForm(FlaskForm):
                         description="In quarter days: 0.25, 0.5, 0.75 or 1.")
     state = SelectField("State", choices=options([(DayState.DELIVERED.value, "Delivered"), (DayState.PLANNED.value, "Planned")]))
     billable = BooleanField("Billable", default=True)
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
 
 
 class WeekRowForm(FlaskForm):
@@ -51,11 +52,11 @@ class PlanForm(FlaskForm):
                          description="Weekends are skipped, e.g. 4 for the four-day programme.")
     days_each = DecimalField("Days each date", places=None, default=1, validators=[DataRequired("Give the days per date."), NumberRange(0, 1)])
     activity = SelectField("Activity", choices=options(ACTIVITY_OPTIONS))
-    notes = StringField("Notes", validators=[Optional(), Length(max=2000)])
+    notes = StringField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
 
 
 class DeliverForm(FlaskForm):
-    day_ids = HiddenField()
+    """No fields: the list's deliver and delete buttons post only its CSRF token."""
 
 
 class ImportForm(FlaskForm):

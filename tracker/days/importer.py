@@ -2,7 +2,7 @@
 rules as a single day; one bad row and nothing is saved, with every bad row
 listed by its line number and field.
 
-Columns (API.md): engagement_id, staff_email, worked_on, activity, days,
+Columns (docs/api.md, the import endpoint): engagement_id, staff_email, worked_on, activity, days,
 billable, notes. Rows are validated in memory against bulk-loaded engagements,
 staff and existing bookings, then written with bulk inserts, so large files
 import in seconds.
@@ -111,7 +111,7 @@ def read_csv(data: bytes) -> list[RawRow]:
 
 
 def read_xlsx(data: bytes) -> list[RawRow]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -214,7 +214,7 @@ def import_rows(session: Session, actor, rows: list[RawRow], today: date,
                 fields["staff_email"] = fields.pop("staff_id")
         else:
             try:
-                services.check_may_edit(actor, clean.staff.id)
+                services.check_may_change_days(actor, clean.staff.id)
                 if getattr(actor, "role", None) == Role.CONSULTANT and (clean.engagement.id, clean.staff.id) not in team:
                     raise ValidationFailed.for_field("engagement_id", "You are not on this engagement's team.")
             except DomainError as exc:

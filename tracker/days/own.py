@@ -15,8 +15,8 @@ from tracker.days.models import Activity, DayState, SupportDay
 from tracker.days.services import DAY_ORDER
 from tracker.engagements.models import Engagement
 from tracker.errors import ValidationFailed
+from tracker.exports import Column
 from tracker.pagination import Page, paginate_deferred
-from tracker.reports.exports import Column
 
 #: An export holds at most this many days (about 40 years of one person's days).
 EXPORT_LIMIT = 10_000

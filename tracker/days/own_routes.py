@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from tracker.access import roles
+from tracker import exports
+from tracker.access import DELIVERERS, roles
 from tracker.days import own
 from tracker.days.forms import OwnDayFilterForm
-from tracker.days.routes import LOGGERS, bp
+from tracker.days.routes import bp
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.pagination import page_args
-from tracker.reports import exports
 from tracker.web import id_arg, options
 
 
@@ -28,7 +28,7 @@ def _filters(form: OwnDayFilterForm) -> own.OwnDayFilters:
     )
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.get("/days/mine")
 def my_days():
     staff = current_user.staff

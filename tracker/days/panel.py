@@ -3,10 +3,8 @@
 from flask import render_template
 
 from tracker.days.figures import figures_of
-from tracker.engagements.panels import register
 from tracker.extensions import db
 
 
-@register(10)
 def days_panel(engagement, user):
     return render_template("days/_panel.html", engagement=engagement, figures=figures_of(db.session, engagement), user=user)

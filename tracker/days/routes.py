@@ -10,7 +10,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tracker import clock, results_cache
-from tracker.access import Role, roles
+from tracker.access import DELIVERERS, LEAD_STAFF, MANAGERS, Role, roles
+from tracker.dates import parse_month
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
 from tracker.days.forms import DayFilterForm, DayForm, DeliverForm, PlanForm
@@ -24,9 +25,6 @@ from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("days", __name__)
 
-LOGGERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
-READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.FINANCE)
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def today() -> date:
@@ -40,17 +38,7 @@ def staff_options_for(user) -> list[tuple[int, str]]:
     return staff_choices(db.session)
 
 
-def _parse_month(raw: str | None) -> date | None:
-    if not raw:
-        return None
-    try:
-        year, month = (int(p) for p in raw.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
-
-
-@roles(*READERS)
+@roles(*LEAD_STAFF)
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -59,7 +47,7 @@ def list_days(engagement_id: int):
                                                                       id_arg(request.args.get("staff_id")))])
     filters.validate()
     try:
-        month = _parse_month(filters.month.data)
+        month = parse_month(filters.month.data)
     except ValidationFailed as error:
         filters.month.errors = [error.fields["month"]]
         month = None
@@ -67,8 +55,7 @@ def list_days(engagement_id: int):
         staff_id=id_arg(request.args.get("staff_id")), activity=None if filters.activity.errors else filters.activity.data or None,
         state=None if filters.state.errors else filters.state.data or None, month=month,
     )
-    if current_user.role == Role.CONSULTANT:
-        chosen.staff_id = current_user.staff_id or -1  # consultants see only their own days
+    services.confine_to_own_days(current_user, chosen)
     page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
                                page, per_page, options=services.one_engagement_rows(),
@@ -77,7 +64,7 @@ def list_days(engagement_id: int):
     return render_template(
         "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
         figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
-        can_log=current_user.role in LOGGERS, today=today(),
+        can_log=current_user.role in DELIVERERS, today=today(),
     )
 
 
@@ -89,7 +76,7 @@ def _day_input(form: DayForm, engagement_id: int) -> services.DayInput:
     )
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/days/new", methods=["GET", "POST"])
 def create_day(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -116,7 +103,7 @@ def _get_day(day_id: int) -> SupportDay:
     return day
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/days/<int:day_id>/edit", methods=["GET", "POST"])
 def edit_day(day_id: int):
     day = _get_day(day_id)
@@ -137,7 +124,7 @@ def edit_day(day_id: int):
     return render_template("days/form.html", form=form, engagement=day.engagement, day=day, locked=locked)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.post("/days/<int:day_id>/delete")
 def delete_day(day_id: int):
     day = _get_day(day_id)

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,36 +23,33 @@ from sqlalchemy.orm import Session, lazyload
 from tracker.access import Role
 from tracker.audit import services as audit
 from tracker.days.models import Activity, DayState, SupportDay
-from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
-from tracker.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
+from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
+from tracker.engagements.policy import check_logs_on_team, check_may_change_days, staff_on_team
+from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
+from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
+from tracker.plans.models import Goal
 from tracker.staff.models import StaffMember
 
 ONE_DAY = Decimal("1")
 DELIVERABLE_STATUSES = frozenset({EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
-PLANNABLE_STATUSES = frozenset({EngagementStatus.PROPOSED, EngagementStatus.APPROVED, EngagementStatus.ACTIVE})
+
+#: The limit the forms and the API schema take from here.
+NOTES_MAX = 2000
 
 
 class DoubleBooked(Conflict):
     code = "double_booked"
 
 
-class EngagementClosed(Conflict):
-    code = "engagement_closed"
-
-
 class DuplicateDay(Conflict):
     code = "duplicate"
-
-
-#: Other features (billing) add checks that say why a day is locked, or None.
-LOCK_CHECKS: list[Callable[[SupportDay], str | None]] = []
 
 
 def lock_reason(day: SupportDay) -> str | None:
     if day.state == DayState.INVOICED:
         return "This day has been invoiced and cannot be changed; a credit note releases it."
-    for check in LOCK_CHECKS:
+    for check in extension_points().day_locks:  # billing's, declared in its init_app
         reason = check(day)
         if reason:
             return reason
@@ -70,28 +66,10 @@ class DayInput:
     billable: object = None  # None = billable unless the engagement is shared-service
     state: object = DayState.DELIVERED.value
     notes: str = ""
-    extra: dict = field(default_factory=dict)  # e.g. goal_id, checked by feature hooks
+    extra: dict = field(default_factory=dict)  # goal_id: None clears it, a missing key keeps the day's goal
 
 
 # --- who may touch whose days -------------------------------------------------
-
-def can_see_all_days(actor) -> bool:
-    return getattr(actor, "role", None) in (Role.ADMIN, Role.MANAGER, Role.FINANCE)
-
-
-def check_may_edit(actor, staff_id: int) -> None:
-    """Managers and admins edit anyone's days; a consultant only their own."""
-    if isinstance(actor, str):  # CLI, demo, imports run by the system
-        return
-    role = getattr(actor, "role", None)
-    if role in (Role.ADMIN, Role.MANAGER):
-        return
-    if role == Role.CONSULTANT and actor.staff_id is not None and actor.staff_id == staff_id:
-        return
-    if role == Role.CONSULTANT:
-        raise Forbidden.for_field("staff_id", "You can record and change only your own days.")
-    raise Forbidden("Your role cannot record support days.")
-
 
 # --- validation ----------------------------------------------------------------
 
@@ -107,8 +85,32 @@ class CleanDay:
     notes: str
 
 
-#: Other features add validators of DayInput.extra: fn(session, clean, extra, fields) -> dict of values
-EXTRA_VALIDATORS: list[Callable] = []
+#: Values of DayInput.extra a day stores and audits besides its own figures.
+EXTRA_FIELDS = ("goal_id",)
+
+
+def _clean_goal(session: Session, clean: CleanDay, extra: dict, fields: dict) -> dict:
+    """A day may be tied to a goal of its own engagement's action plan."""
+    if "goal_id" not in extra:
+        return {}
+    raw = extra["goal_id"]
+    if raw in (None, "", 0, "0"):
+        return {"goal_id": None}
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        goal_id = int(raw)
+    except (TypeError, ValueError):
+        fields["goal_id"] = "Choose a goal of this engagement's action plan."
+        return {}
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        fields["goal_id"] = "No such goal."
+    elif goal.engagement_id != clean.engagement.id:
+        fields["goal_id"] = "That goal is not in this engagement's action plan."
+    else:
+        return {"goal_id": goal.id}
+    return {}
 
 
 def parse_days(raw) -> Decimal:
@@ -201,27 +203,20 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
             fields["worked_on"] = "A delivered day cannot be in the future; book it as planned."
 
     notes = (data.notes or "").strip()
-    if len(notes) > 2000:
+    if len(notes) > NOTES_MAX:
         fields["notes"] = "Notes are limited to 2,000 characters."
 
     clean = CleanDay(engagement, staff, worked_on, activity, amount, billable, state, notes)
     extra_values: dict = {}
     if not fields:
-        for validator in EXTRA_VALIDATORS:
-            extra_values.update(validator(session, clean, data.extra or {}, fields))
+        extra_values.update(_clean_goal(session, clean, data.extra or {}, fields))
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     return clean, extra_values
 
 
 def check_on_team(session: Session, actor, clean: CleanDay) -> None:
-    """A consultant logs days only on engagements whose team they are on."""
-    if getattr(actor, "role", None) != Role.CONSULTANT:
-        return
-    member = session.scalar(sa.select(EngagementMember.staff_id).where(
-        EngagementMember.engagement_id == clean.engagement.id, EngagementMember.staff_id == clean.staff.id))
-    if member is None:
-        raise Forbidden.for_field("engagement_id", f"You are not on the team for “{clean.engagement.title}”; ask a manager.")
+    check_logs_on_team(session, actor, clean.engagement, clean.staff.id)
 
 
 def _lock_staff(session: Session, staff_id: int) -> None:
@@ -270,10 +265,6 @@ def _check_unique_cell(session: Session, clean: CleanDay, exclude_id: int | None
         )
 
 
-#: Other features apply their extra values to a day: fn(day, extra_values)
-EXTRA_APPLIERS: list[Callable] = []
-
-
 def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.engagement_id = clean.engagement.id
     day.staff_id = clean.staff.id
@@ -283,12 +274,12 @@ def _apply(day: SupportDay, clean: CleanDay, extra_values: dict) -> None:
     day.billable = clean.billable
     day.state = clean.state
     day.notes = clean.notes
-    for applier in EXTRA_APPLIERS:
-        applier(day, extra_values)
+    if "goal_id" in extra_values:
+        day.goal_id = extra_values["goal_id"]
 
 
 def _snapshot(day: SupportDay) -> dict:
-    return audit.snapshot(day) | {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    return audit.snapshot(day) | {k: getattr(day, k) for k in EXTRA_FIELDS}
 
 
 # --- the three use cases --------------------------------------------------------
@@ -296,7 +287,7 @@ def _snapshot(day: SupportDay) -> dict:
 def add_day(session: Session, actor, data: DayInput, today: date) -> SupportDay:
     """Validate and add one day to the session (no commit): for batches."""
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
     _check_unique_cell(session, clean)
@@ -320,9 +311,9 @@ def change_day(session: Session, actor, day: SupportDay, data: DayInput, today: 
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     clean, extra_values = clean_day(session, data, today)
-    check_may_edit(actor, clean.staff.id)
+    check_may_change_days(actor, clean.staff.id)
     if clean.engagement.id != day.engagement_id:
         check_on_team(session, actor, clean)
     _lock_staff(session, clean.staff.id)
@@ -345,7 +336,7 @@ def remove_day(session: Session, actor, day: SupportDay) -> None:
     reason = lock_reason(day)
     if reason:
         raise Locked(reason)
-    check_may_edit(actor, day.staff_id)
+    check_may_change_days(actor, day.staff_id)
     audit.record(session, actor, "delete", "support_day", day.id, _snapshot(day), None)
     session.delete(day)
     session.flush()
@@ -363,7 +354,7 @@ def input_from(day: SupportDay, **changes) -> DayInput:
         "activity": day.activity.value, "days": day.days, "billable": day.billable, "state": day.state.value,
         "notes": day.notes,
     }
-    extra = {k: getattr(day, k) for k in getattr(SupportDay, "EXTRA_AUDIT_FIELDS", ())}
+    extra = {k: getattr(day, k) for k in EXTRA_FIELDS}
     extra |= changes.pop("extra", {})
     values |= changes
     return DayInput(**values, extra=extra)
@@ -387,8 +378,7 @@ def may_see(session: Session, actor, day: SupportDay) -> bool:
     if role == Role.CONSULTANT:
         if actor.staff_id == day.staff_id:
             return True
-        return session.scalar(sa.select(EngagementMember.staff_id).where(
-            EngagementMember.engagement_id == day.engagement_id, EngagementMember.staff_id == actor.staff_id)) is not None
+        return staff_on_team(session, actor.staff_id, day.engagement_id)
     return True
 
 
@@ -399,6 +389,13 @@ class DayFilters:
     state: str | None = None
     month: date | None = None  # any date in the month
     billable: bool | None = None
+
+
+def confine_to_own_days(actor, filters: DayFilters) -> DayFilters:
+    """A consultant lists only their own days (pages and API alike)."""
+    if getattr(actor, "role", None) == Role.CONSULTANT:
+        filters.staff_id = actor.staff_id or -1
+    return filters
 
 
 #: Newest first; ix_support_days_engagement_id_worked_on_id serves it (see pagination.paginate_deferred).

@@ -150,7 +150,7 @@ def save_week(session: Session, actor, staff: StaffMember, start: date, rows: li
     """Apply the whole grid: deletions, then decreases, then increases and new
     days, so moving time between engagements on one date never trips the
     one-day limit half-way. Any error → nothing saved, every error returned."""
-    services.check_may_edit(actor, staff.id)
+    services.check_may_change_days(actor, staff.id)
     dates = week_dates(start, weekend)
     errors: dict[str, str] = {}
     seen: dict[tuple[int, str], int] = {}

@@ -7,18 +7,19 @@ from datetime import date, timedelta
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.access import Role, roles
+from tracker.access import DELIVERERS, Role, roles
 from tracker.days import copy_week, importer, week
 from tracker.days.forms import ACTIVITY_OPTIONS, CopyWeekForm, ImportForm, WeekForm
-from tracker.days.routes import LOGGERS, bp, staff_options_for, today
+from tracker.days.routes import bp, staff_options_for, today
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
+from tracker.plans.services import goal_choices
 from tracker.staff.models import StaffMember
 from tracker.web import id_arg, options
 
-#: Hooks for extra per-row fields in the week grid (e.g. the action-plan goal):
+#: Extra per-row fields in the week grid (the action-plan goal):
 #: fn(engagement) -> list of (value, label) or None; the row's choice is sent as extra[name].
-ROW_EXTRAS: dict[str, object] = {}
+ROW_EXTRAS: dict[str, object] = {"goal_id": lambda engagement: goal_choices(db.session, engagement.id)}
 
 
 def _week_start(raw: str | None) -> date:
@@ -64,7 +65,7 @@ def _week_url(start: date, staff, weekend: bool = False) -> str:
                    weekend=1 if weekend else None)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/days/week", methods=["GET", "POST"])
 def week_view():
     start = _week_start(request.values.get("start"))
@@ -113,7 +114,7 @@ def week_view():
     )
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.post("/days/week/copy")
 def copy_last_week():
     """Book last week's days again as planned days this week (all or nothing)."""
@@ -133,7 +134,7 @@ def copy_last_week():
     return redirect(_week_url(start, staff))
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.route("/days/import", methods=["GET", "POST"])
 def import_days():
     form = ImportForm()
@@ -153,7 +154,7 @@ def import_days():
     return render_template("days/import.html", form=form, problems=problems, columns=importer.COLUMNS)
 
 
-@roles(*LOGGERS)
+@roles(*DELIVERERS)
 @bp.get("/days/import/template.csv")
 def import_template():
     return Response(importer.template_csv(), mimetype="text/csv",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 import sys
+import time
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from tracker import clock
+from tracker.demo import synthetic
 from tracker.demo import world as demo
 from tracker.extensions import db
 
@@ -21,8 +24,6 @@ def demo_cli():
 
 
 def login_file():
-    from pathlib import Path
-
     return Path(current_app.instance_path) / "demo-login.txt"
 
 
@@ -76,10 +77,6 @@ def login_command():
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend today is this date.")
 def generate_command(days, authorities, staff, engagements, seed, today):
     """Synthetic national-scale data for benchmarks (into an empty database)."""
-    import time
-
-    from tracker.demo import synthetic
-
     if not demo.is_empty(db.session):
         raise click.ClickException("The database already holds data; generate into an empty database.")
     db.session.remove()

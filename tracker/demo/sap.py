@@ -14,13 +14,13 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from tracker.access import DEMO
 from tracker.assessments import framework
 from tracker.assessments import services as sap
 from tracker.plans import services as plans
 
-ACTOR = "demo"
+ACTOR = DEMO
 ALL = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4"]
-BOARD_SIX = ["1.1", "1.2", "1.3", "2.1", "2.3", "3.2"]
 
 CWAC_KEY_AREAS = [
     "Joint needs assessment against the five outcomes",

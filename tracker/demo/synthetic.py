@@ -1,6 +1,6 @@
 """A synthetic national market for benchmarks: hundreds of authorities selling
 support to each other for five years. Bulk inserts through SQLAlchemy Core;
-every rule of DESIGN.md holds on what it writes (``flask check`` verifies).
+every rule of docs/data-model.md holds on what it writes (``flask check`` verifies).
 
 Steps register themselves in STEPS so features can add theirs (invoices,
 assessments and plans) after the days exist.

@@ -14,17 +14,20 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import DEMO, Role
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities import services as authorities
 from tracker.authorities.models import Authority
+from tracker.billing.demo import build
+from tracker.dates import add_months
+from tracker.days import services as days
 from tracker.demo.sap import build_sap
 from tracker.engagements import services as engagements
 from tracker.settings import services as settings
 from tracker.staff import services as staff
 
-ACTOR = "demo"
+ACTOR = DEMO
 
 
 @dataclass
@@ -43,14 +46,6 @@ class DemoWorld:
 
 def is_empty(session: Session) -> bool:
     return not session.scalar(sa.select(sa.func.count()).select_from(Authority))
-
-
-def month_start(day: date, months_back: int) -> date:
-    year, month = day.year, day.month - months_back
-    while month < 1:
-        month += 12
-        year -= 1
-    return date(year, month, 1)
 
 
 def build_world(session: Session, today: date, password: str) -> DemoWorld:
@@ -135,7 +130,7 @@ def _users(session: Session, world: DemoWorld) -> None:
 def _engagements(session: Session, world: DemoWorld) -> None:
     E = engagements.EngagementInput
     today = world.today
-    cwac_start = month_start(today, 5) + timedelta(days=8)
+    cwac_start = add_months(today, -5) + timedelta(days=8)
     team = lambda *keys: [world.staff[k].id for k in keys]  # noqa: E731
     plans = {
         "cwac": (E(
@@ -157,7 +152,7 @@ def _engagements(session: Session, world: DemoWorld) -> None:
         ), ["approved", "active"]),
         "wirral": (E(
             client_id=world.clients["wirral"].id, title="SAP facilitation and deep dives for Wirral Children's Trust",
-            kind="support_package", start_date=month_start(today, 3), end_date=month_start(today, 3) + timedelta(days=364),
+            kind="support_package", start_date=add_months(today, -3), end_date=add_months(today, -3) + timedelta(days=364),
             estimated_days_low=Decimal("8"), estimated_days_high=Decimal("12"), purchase_order="WIR-7781",
             vat_rate=None, vat_note="Outside the scope of VAT: services between local authorities under s.33 VATA 1994.",
             approval_reference="Operational Director delegated decision",
@@ -188,7 +183,6 @@ def _days(session: Session, world: DemoWorld) -> None:
     """About 25 days on the CWAC package (scoping, the SAP workshop, the
     four-day programme for two trainers, mentoring, tools, action planning),
     a lighter Wirral package, shared-service exploration, and planned days."""
-    from tracker.days import services as days
 
     today = world.today
     booked: dict[tuple[int, date], Decimal] = {}
@@ -264,6 +258,5 @@ def _days(session: Session, world: DemoWorld) -> None:
 def _billing(session: Session, world: DemoWorld) -> None:
     """Invoices for the CWAC package's first months (paid, one credited), an
     overdue one, and a Wirral invoice outside the scope of VAT (after days exist)."""
-    from tracker.billing.demo import build
 
     build(session, world, ACTOR)

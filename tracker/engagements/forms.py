@@ -3,6 +3,7 @@ from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.engagements.models import EngagementKind, EngagementStatus
+from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
 from tracker.web import options
 
 VAT_CHOICES = [("0.20", "Standard rate (20%)"), ("0.05", "Reduced rate (5%)"), ("0", "Zero rate (0%)"), ("outside", "Outside the scope of VAT")]
@@ -10,7 +11,7 @@ VAT_CHOICES = [("0.20", "Standard rate (20%)"), ("0.05", "Reduced rate (5%)"), (
 
 class EngagementForm(FlaskForm):
     client_id = SelectField("Client authority", coerce=int, validators=[DataRequired("Choose the client authority.")])
-    title = StringField("Title", validators=[DataRequired("Give the engagement a title."), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired("Give the engagement a title."), Length(max=TITLE_MAX)])
     kind = SelectField("Kind", choices=options((k.value, k.label) for k in EngagementKind))
     day_rate = DecimalField("Day rate (£ per person per day)", places=None, validators=[Optional(), NumberRange(0, 99999)])
     estimated_days_low = DecimalField("Estimated days — low", places=None, validators=[Optional(), NumberRange(0)])
@@ -22,7 +23,7 @@ class EngagementForm(FlaskForm):
     vat_note = StringField("Reason when outside the scope of VAT", validators=[Optional(), Length(max=255)])
     approval_reference = StringField("Approval reference (e.g. Executive Board minute)", validators=[Optional(), Length(max=255)])
     staff_ids = SelectMultipleField("Team (staff who work on it)", coerce=int, validators=[Optional()])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_MAX)])
 
 
 class StatusForm(FlaskForm):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.database import Base, DayTotal, Money, Ratio, enum_type, utcnow
+from tracker.money import line_net
 
 
 class EngagementKind(StrEnum):
@@ -87,14 +88,10 @@ class Engagement(Base):
 
     @property
     def estimate_low_value(self) -> Decimal:
-        from tracker.money import line_net
-
         return line_net(self.estimated_days_low, self.day_rate)
 
     @property
     def estimate_high_value(self) -> Decimal:
-        from tracker.money import line_net
-
         return line_net(self.estimated_days_high, self.day_rate)
 
     @property

@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles, signed_in
+from tracker.access import MANAGERS, Role, roles, signed_in
 from tracker.audit.services import history
-from tracker.authorities.services import client_choices
+from tracker.authorities.services import client_choices, client_filter_options
 from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
@@ -16,11 +16,10 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
-from tracker.web import apply_errors, client_filter_options, id_arg, options
+from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _form(obj=None) -> EngagementForm:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tracker.access import Role
+from tracker.access import MANAGERS, Role
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
 from tracker.engagements.models import (
@@ -36,6 +36,10 @@ TRANSITIONS: dict[EngagementStatus, frozenset[EngagementStatus]] = {
 }
 
 STANDARD_VAT = Decimal("0.2000")
+
+#: Limits the forms and the API schema take from here.
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
 
 
 @dataclass
@@ -90,8 +94,8 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
     title = (data.title or "").strip()
     if not title:
         fields["title"] = "Give the engagement a title."
-    elif len(title) > 200:
-        fields["title"] = "Use at most 200 characters."
+    elif len(title) > TITLE_MAX:
+        fields["title"] = f"Use at most {TITLE_MAX} characters."
     out["title"] = title
 
     try:
@@ -266,4 +270,4 @@ def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
 
 
 def can_manage(user) -> bool:
-    return user.role in (Role.ADMIN, Role.MANAGER)
+    return user.role in MANAGERS

@@ -1,12 +1,11 @@
-"""`flask check`: verify the rules of DESIGN.md hold on the data itself.
+"""`flask check`: verify the rules of docs/data-model.md hold on the data itself.
 
-Each check returns a list of problems (empty when the rule holds). Features
-add their own with ``@check("name")`` (billing adds its invoice rules).
+Each check returns a list of problems (empty when the rule holds). Each module
+lists its checks in CHECKS; features declare theirs in init_app (billing: invoices).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,16 +13,8 @@ from sqlalchemy.orm import Session
 
 from tracker.database import dsum
 from tracker.days.models import SupportDay
-
-CHECKS: list[tuple[str, Callable[[Session], list[str]]]] = []
-
-
-def check(name: str):
-    def decorate(fn):
-        CHECKS.append((name, fn))
-        return fn
-
-    return decorate
+from tracker.engagements.models import Engagement, EngagementKind
+from tracker.extension_points import extension_points
 
 
 @dataclass(frozen=True)
@@ -37,10 +28,10 @@ class Result:
 
 
 def run_checks(session: Session) -> list[Result]:
-    return [Result(name, fn(session)) for name, fn in CHECKS]
+    """Every feature's checks, as declared in their init_app (ops' own first)."""
+    return [Result(name, fn(session)) for name, fn in extension_points().integrity_checks]
 
 
-@check("one day per person per date")
 def one_day_per_person_per_date(session: Session) -> list[str]:
     total = dsum(SupportDay.days)
     stmt = (
@@ -52,7 +43,6 @@ def one_day_per_person_per_date(session: Session) -> list[str]:
     return [f"staff {r.staff_id} has {r.days} days on {r.worked_on}" for r in session.execute(stmt)]
 
 
-@check("days are quarter steps in (0, 1]")
 def days_in_range(session: Session) -> list[str]:
     stmt = sa.select(SupportDay.id, SupportDay.days).where(
         sa.or_(SupportDay.days <= 0, SupportDay.days > 1, SupportDay.days * 4 != sa.func.round(SupportDay.days * 4))
@@ -60,10 +50,7 @@ def days_in_range(session: Session) -> list[str]:
     return [f"support day {r.id} has {r.days} days" for r in session.execute(stmt)]
 
 
-@check("shared-service days are not billable")
 def shared_service_not_billable(session: Session) -> list[str]:
-    from tracker.engagements.models import Engagement, EngagementKind
-
     stmt = (
         sa.select(SupportDay.id)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
@@ -71,3 +58,11 @@ def shared_service_not_billable(session: Session) -> list[str]:
         .limit(50)
     )
     return [f"support day {i} on a shared-service engagement is billable" for i in session.scalars(stmt)]
+
+
+#: This module's rules for `flask check`, in the order they run.
+CHECKS = (
+    ("one day per person per date", one_day_per_person_per_date),
+    ("days are quarter steps in (0, 1]", days_in_range),
+    ("shared-service days are not billable", shared_service_not_billable),
+)

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles, signed_in
+from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.assessments import framework
-from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit
 from tracker.assessments.services import key_areas_of, rounds_of
 from tracker.assessments.summary import section_figures
+from tracker.engagements.policy import check_may_edit, is_own_client, may_edit
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, Forbidden
 from tracker.extensions import db
@@ -21,7 +21,6 @@ from tracker.web import apply_errors, options
 
 bp = Blueprint("plans", __name__)
 
-EDITORS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT)
 
 
 def _today():
@@ -60,7 +59,7 @@ def _goal_input(form: GoalForm) -> services.GoalInput:
                               form.key_area.data or "")
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/goals/new", methods=["GET", "POST"])
 def create_goal(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
@@ -77,7 +76,7 @@ def create_goal(engagement_id: int):
     return render_template("plans/goal_form.html", form=form, engagement=engagement, goal=None)
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit_goal(goal_id: int):
     goal = services.get_goal(db.session, current_user, goal_id)
@@ -96,7 +95,7 @@ def edit_goal(goal_id: int):
     return render_template("plans/goal_form.html", form=form, engagement=goal.engagement, goal=goal)
 
 
-@roles(*EDITORS)
+@roles(*DELIVERERS)
 @bp.route("/goals/<int:goal_id>/milestones/new", methods=["GET", "POST"])
 def create_milestone(goal_id: int):
     goal = services.get_goal(db.session, current_user, goal_id)
@@ -115,7 +114,7 @@ def create_milestone(goal_id: int):
     return render_template("plans/milestone_form.html", form=form, goal=goal, engagement=goal.engagement, milestone=None)
 
 
-@roles(*EDITORS, Role.CLIENT)
+@roles(*DELIVERERS, Role.CLIENT)
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
 def edit_milestone(milestone_id: int):
     milestone = services.get_milestone(db.session, current_user, milestone_id)

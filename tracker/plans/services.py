@@ -17,18 +17,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.assessments import framework
-from tracker.assessments.permissions import check_may_edit, is_own_client, may_edit, visible
 from tracker.assessments.services import key_areas_of
 from tracker.audit import services as audit
 from tracker.database import dsum
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
+from tracker.engagements.policy import check_may_edit, is_own_client, may_edit, visible
 from tracker.errors import Forbidden, NotFound, ValidationFailed
 from tracker.plans.models import Goal, GoalStandard, Milestone, MilestoneEvidence, MilestoneStatus, code_key
 
 #: What a client user may change on a milestone.
 CLIENT_FIELDS = frozenset({"status", "evidence", "completed_on"})
 MILESTONE_FIELDS = ("title", "owner", "due_on", "status", "evidence", "completed_on")
+
+#: Limits the forms and the API schema take from here.
+TITLE_MAX = 200
+TEXT_MAX = 5000  # a goal's description, a milestone's evidence
 
 
 def get_goal(session: Session, user, goal_id: int) -> Goal:
@@ -85,10 +89,10 @@ def _clean_goal(session: Session, engagement: Engagement, data: GoalInput, exist
     title = (data.title or "").strip()
     if not title:
         fields["title"] = "Say what the goal is."
-    elif len(title) > 200:
-        fields["title"] = "Use at most 200 characters."
+    elif len(title) > TITLE_MAX:
+        fields["title"] = f"Use at most {TITLE_MAX} characters."
     description = (data.description or "").strip()
-    if len(description) > 5000:
+    if len(description) > TEXT_MAX:
         fields["description"] = "The description is limited to 5,000 characters."
     known = {s.code for s in framework.current_version(session).standards}
     codes = data.standard_codes if isinstance(data.standard_codes, list) else None
@@ -186,7 +190,7 @@ def _clean_milestone(data: MilestoneInput) -> dict:
     except ValueError:
         fields["status"] = f"Status must be one of {', '.join(s.value for s in MilestoneStatus)}."
     evidence = (data.evidence or "").strip()
-    if len(evidence) > 5000:
+    if len(evidence) > TEXT_MAX:
         fields["evidence"] = "Evidence is limited to 5,000 characters."
     out["evidence"] = evidence
     done_on = data.completed_on

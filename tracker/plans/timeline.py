@@ -6,14 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.dates import add_months
 from tracker.plans.models import Goal, Milestone
 
 MONTHS = 12
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    return date(day.year + index // 12, index % 12 + 1, 1)
 
 
 @dataclass

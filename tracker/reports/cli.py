@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from tracker import clock
+from tracker import clock, exports
+from tracker.dates import parse_month
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.reports import exports, income, reviews
-from tracker.reports.income_tables import income_filename, income_table, income_title
-from tracker.reports.routes import parse_month
-from tracker.reports.tables import capacity_table
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.tables import capacity_table
+from tracker.reports.income import report as income
+from tracker.reports.income.tables import income_filename, income_table, income_title
 
 reports_cli = AppGroup("reports", help="Reports as CSV or XLSX.")
 

@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import Role, roles
+from tracker.access import FINANCE_ROLES, Role, roles
 from tracker.authorities.services import lead_authority
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -13,13 +13,13 @@ from tracker.web import apply_errors
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
-@roles(Role.ADMIN, Role.MANAGER, Role.FINANCE)
+@roles(*FINANCE_ROLES)
 @bp.get("/")
 def show_settings():
     today = clock.today()
     rows = [
         (spec, services.value_on(db.session, key, today), services.history(db.session, key))
-        for key, spec in services.SPECS.items()
+        for key, spec in services.specs().items()
     ]
     return render_template(
         "settings/index.html", rows=rows, lead=lead_authority(db.session), can_edit=current_user.role == Role.ADMIN

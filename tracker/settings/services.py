@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker.audit import services as audit
 from tracker.errors import ValidationFailed
+from tracker.extension_points import extension_points
 from tracker.money import money
 from tracker.settings.models import Setting
 
@@ -48,32 +49,27 @@ class SettingSpec:
         return text
 
 
-#: The settings the lead authority keeps; features add theirs with register().
-SPECS: dict[str, SettingSpec] = {}
-
-
-def register(spec: SettingSpec) -> SettingSpec:
-    SPECS[spec.key] = spec
-    return spec
-
-
-DAY_RATE = register(
-    SettingSpec(
-        "day_rate",
-        "Default day rate (£ per person per day)",
-        "money",
-        "500.00",
-        "Copied onto each new engagement; approved by the Executive Board.",
-    )
+DAY_RATE = SettingSpec(
+    "day_rate",
+    "Default day rate (£ per person per day)",
+    "money",
+    "500.00",
+    "Copied onto each new engagement; approved by the Executive Board.",
 )
 
 #: The date the Executive Board approved £500 per person per day (seed 001).
 DAY_RATE_APPROVED_ON = date(2011, 12, 15)
 
 
+def specs() -> dict[str, SettingSpec]:
+    """The settings the lead authority keeps: the day rate, and those the
+    features declare in their init_app (billing's invoicing settings)."""
+    return extension_points().settings
+
+
 def spec(key: str) -> SettingSpec:
     try:
-        return SPECS[key]
+        return specs()[key]
     except KeyError:
         raise ValidationFailed.for_field("key", f"Unknown setting {key!r}.") from None
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker.access import Role, roles
+from tracker.access import MANAGERS, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
@@ -13,7 +13,6 @@ from tracker.web import apply_errors
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
 def _input(form: StaffForm) -> services.StaffInput:

@@ -8,7 +8,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.addresses import normalise_email
 from tracker.audit import services as audit
+from tracker.engagements.models import EngagementMember
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
 from tracker.staff.models import StaffMember
@@ -25,8 +27,6 @@ class StaffInput:
 
 
 def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> dict:
-    from tracker.auth.services import normalise_email
-
     fields = {}
     name = (data.name or "").strip()
     if not name:
@@ -110,7 +110,6 @@ def staff_choices(session: Session, active_only: bool = True) -> list[tuple[int,
 def team_choices(session: Session, engagement_id: int, also: int | None = None) -> list[tuple[int, str]]:
     """The engagement's team (and ``also``, e.g. the person a filter has chosen),
     by name: a filter of the people who work on it, not of every member of staff."""
-    from tracker.engagements.models import EngagementMember
 
     team = sa.select(EngagementMember.staff_id).where(EngagementMember.engagement_id == engagement_id)
     stmt = sa.select(StaffMember.id, StaffMember.name).where(

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import sap_response, sap_round, user
+from tracker.access import SystemActor
 from tracker.assessments import services as sap
 from tracker.assessments.models import AssessmentResponse, Score
 from tracker.audit.models import AuditLog
@@ -95,7 +96,7 @@ def test_rounds_need_a_unique_label_a_date_and_distinct_key_areas(session, world
     with pytest.raises(Conflict):
         sap_round(session, world.engagement_a, "baseline", date(2026, 8, 1))
     with pytest.raises(ValidationFailed) as err:
-        sap.create_assessment(session, "test", world.engagement_a,
+        sap.create_assessment(session, SystemActor("test"), world.engagement_a,
                               sap.AssessmentInput("", None, ["Early help", "early help", "x" * 201]))
     assert set(err.value.fields) == {"label", "assessed_on", "key_areas"}
     with pytest.raises(Forbidden):

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import PASSWORD
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.auth import services
 from tracker.auth.models import ApiToken
@@ -13,30 +14,30 @@ from tracker.errors import Conflict, ValidationFailed
 
 def test_a_client_user_must_belong_to_a_client_authority(session, world):
     with pytest.raises(ValidationFailed) as err:
-        services.create_user(session, "test", "c@x.example.org", PASSWORD, "client")
+        services.create_user(session, SystemActor("test"), "c@x.example.org", PASSWORD, "client")
     assert "authority_id" in err.value.fields
     with pytest.raises(ValidationFailed) as err:
-        services.create_user(session, "test", "c@x.example.org", PASSWORD, "client", authority_id=world.lead.id)
+        services.create_user(session, SystemActor("test"), "c@x.example.org", PASSWORD, "client", authority_id=world.lead.id)
     assert "authority_id" in err.value.fields
 
 
 def test_lead_roles_never_carry_an_authority(session, world):
-    user = services.create_user(session, "test", "m2@lead.example.org", PASSWORD, "manager", authority_id=world.client_a.id)
+    user = services.create_user(session, SystemActor("test"), "m2@lead.example.org", PASSWORD, "manager", authority_id=world.client_a.id)
     assert user.authority_id is None
 
 
 def test_email_is_unique_and_normalised(session, world):
     with pytest.raises(Conflict) as err:
-        services.create_user(session, "test", "  ADMIN@lead.example.org ", PASSWORD, "admin")
+        services.create_user(session, SystemActor("test"), "  ADMIN@lead.example.org ", PASSWORD, "admin")
     assert "email" in err.value.fields
 
 
 def test_bad_role_and_short_password_name_their_fields(session, world):
     with pytest.raises(ValidationFailed) as err:
-        services.create_user(session, "test", "x@lead.example.org", PASSWORD, "superuser")
+        services.create_user(session, SystemActor("test"), "x@lead.example.org", PASSWORD, "superuser")
     assert "role" in err.value.fields
     with pytest.raises(ValidationFailed) as err:
-        services.create_user(session, "test", "x@lead.example.org", "short", "admin")
+        services.create_user(session, SystemActor("test"), "x@lead.example.org", "short", "admin")
     assert "password" in err.value.fields
 
 

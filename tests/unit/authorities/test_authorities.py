@@ -2,6 +2,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import authority
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.authorities import services
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -9,7 +10,7 @@ from tracker.errors import Conflict, NotFound, ValidationFailed
 
 def test_create_validates_each_field_by_name(session, world):
     with pytest.raises(ValidationFailed) as err:
-        services.create_authority(session, "test", services.AuthorityInput(
+        services.create_authority(session, SystemActor("test"), services.AuthorityInput(
             name=" ", kind="county", vat_number="12", finance_email="not-an-email"))
     assert set(err.value.fields) == {"name", "kind", "vat_number", "finance_email"}
     assert session.scalar(sa.select(sa.func.count()).select_from(services.Authority)) == 3

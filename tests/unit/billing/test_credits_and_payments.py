@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, issued, seed_days
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.billing import services as billing
 from tracker.billing.models import InvoiceDayClaim, InvoiceKind, InvoiceStatus
@@ -33,7 +34,7 @@ def test_a_whole_credit_makes_a_numbered_negative_note_and_frees_the_days_once(s
     with pytest.raises(billing.NothingToInvoice):  # ... once
         draft(session, world.client_a)
     with pytest.raises(billing.AlreadyCredited):
-        billing.credit_invoice(session, "test", invoice, "Twice", TODAY)
+        billing.credit_invoice(session, SystemActor("test"), invoice, "Twice", TODAY)
     assert {r.action for r in session.scalars(sa.select(AuditLog).where(AuditLog.entity == "invoice"))} >= {
         "draft", "issue", "credit"}
 
@@ -42,20 +43,20 @@ def test_a_partial_credit_by_line_frees_only_those_days(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)
     mentoring = invoice.lines[1]
-    note = billing.credit_invoice(session, "test", invoice, "Mentoring was not chargeable", TODAY, [mentoring.id])
+    note = billing.credit_invoice(session, SystemActor("test"), invoice, "Mentoring was not chargeable", TODAY, [mentoring.id])
     assert note.gross == Decimal("-2400.00") and len(note.lines) == 1
     assert invoice.status == InvoiceStatus.ISSUED and invoice.balance == Decimal("9600.00")
     freed = session.scalars(sa.select(SupportDay).where(SupportDay.state == DayState.DELIVERED)).all()
     assert len(freed) == 4 and {d.activity.value for d in freed} == {"mentoring"}
     with pytest.raises(billing.AlreadyCredited) as err:
-        billing.credit_invoice(session, "test", invoice, "Again", TODAY, [mentoring.id])
+        billing.credit_invoice(session, SystemActor("test"), invoice, "Again", TODAY, [mentoring.id])
     assert "Line 2" in err.value.fields["line_ids"]
     with pytest.raises(ValidationFailed):
-        billing.credit_invoice(session, "test", invoice, "Not ours", TODAY, [999999])
+        billing.credit_invoice(session, SystemActor("test"), invoice, "Not ours", TODAY, [999999])
     with pytest.raises(ValidationFailed) as err:
-        billing.credit_invoice(session, "test", invoice, "  ", TODAY)
+        billing.credit_invoice(session, SystemActor("test"), invoice, "  ", TODAY)
     assert "reason" in err.value.fields
-    rest = billing.credit_invoice(session, "test", invoice, "The rest", TODAY)
+    rest = billing.credit_invoice(session, SystemActor("test"), invoice, "The rest", TODAY)
     assert rest.number == "CN-2026-0002" and rest.gross == Decimal("-9600.00")
     assert invoice.status == InvoiceStatus.CREDITED
 
@@ -63,8 +64,8 @@ def test_a_partial_credit_by_line_frees_only_those_days(session, world):
 def test_a_credited_day_can_be_corrected_then_invoiced_again(session, world):
     d = day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = issued(session, world.client_a)
-    billing.credit_invoice(session, "test", invoice, "Should have been half a day", TODAY)
-    days_services.update_support_day(session, "test", d, days_services.input_from(d, days="0.5"), TODAY)
+    billing.credit_invoice(session, SystemActor("test"), invoice, "Should have been half a day", TODAY)
+    days_services.update_support_day(session, SystemActor("test"), d, days_services.input_from(d, days="0.5"), TODAY)
     second = issued(session, world.client_a)
     assert second.net == Decimal("250.00") and second.number == "INV-2026-0002"
     assert invoice.lines[0].day_links[0].days == Decimal("1.00")  # the first invoice's record is unchanged
@@ -98,15 +99,15 @@ def test_drafts_and_credit_notes_take_no_payment(session, world):
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 2), "1")
     one = draft(session, world.client_a, up_to=date(2026, 10, 1))
     with pytest.raises(billing.NotPayable):
-        billing.record_payment(session, "test", one, "1", TODAY, "", TODAY)
+        billing.record_payment(session, SystemActor("test"), one, "1", TODAY, "", TODAY)
     two = issued(session, world.client_a)
-    note = billing.credit_invoice(session, "test", two, "Duplicate", TODAY)
+    note = billing.credit_invoice(session, SystemActor("test"), two, "Duplicate", TODAY)
     with pytest.raises(billing.NotPayable):
-        billing.record_payment(session, "test", note, "1", TODAY, "", TODAY)
+        billing.record_payment(session, SystemActor("test"), note, "1", TODAY, "", TODAY)
     with pytest.raises(billing.NotCreditable):
-        billing.credit_invoice(session, "test", note, "A credit of a credit", TODAY)
+        billing.credit_invoice(session, SystemActor("test"), note, "A credit of a credit", TODAY)
     with pytest.raises(billing.NotCreditable):
-        billing.credit_invoice(session, "test", one, "A draft", TODAY)
+        billing.credit_invoice(session, SystemActor("test"), one, "A draft", TODAY)
 
 
 def test_overdue_and_aged_debt_buckets(session, world):
@@ -117,7 +118,7 @@ def test_overdue_and_aged_debt_buckets(session, world):
         issued(session, world.client_a, up_to=issued_on, today=issued_on)
     day(session, world.engagement_b, s2, date(2026, 6, 1), "0.5")
     b = issued(session, world.client_b, today=TODAY - timedelta(days=40))
-    billing.record_payment(session, "test", b, "100.00", TODAY, "part", TODAY)
+    billing.record_payment(session, SystemActor("test"), b, "100.00", TODAY, "part", TODAY)
     rows, total = billing.aged_debt(session, TODAY)
     by_client = {row.client_name: row.buckets for row in rows}
     assert by_client["Client A Council"] == {

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, engagement, seed_days
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.billing import services as billing
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceStatus
@@ -75,7 +76,7 @@ def test_one_engagement_only_when_asked(session, world):
     rest = draft(session, world.client_a)
     assert {line.engagement_id for line in rest.lines} == {world.engagement_a.id}
     with pytest.raises(ValidationFailed) as err:
-        billing.build_invoice(session, "test", world.client_a.id, TODAY, TODAY, world.engagement_b.id)
+        billing.build_invoice(session, SystemActor("test"), world.client_a.id, TODAY, TODAY, world.engagement_b.id)
     assert "engagement_id" in err.value.fields
 
 
@@ -87,7 +88,7 @@ def test_nothing_billable_is_409_with_a_clear_message(session, world):
 
 def test_bad_input_names_the_field(session, world):
     with pytest.raises(ValidationFailed) as err:
-        billing.build_invoice(session, "test", world.lead.id, "soon", TODAY)
+        billing.build_invoice(session, SystemActor("test"), world.lead.id, "soon", TODAY)
     assert set(err.value.fields) == {"client_id", "up_to"}
 
 
@@ -97,10 +98,10 @@ def test_days_on_a_draft_are_reserved_and_cannot_be_edited(session, world):
     with pytest.raises(billing.NothingToInvoice):
         draft(session, world.client_a)  # no other draft takes them
     with pytest.raises(Locked) as err:
-        days_services.update_support_day(session, "test", d, days_services.input_from(d, days="0.5"), TODAY)
+        days_services.update_support_day(session, SystemActor("test"), d, days_services.input_from(d, days="0.5"), TODAY)
     assert f"draft invoice {invoice.id}" in err.value.message
     with pytest.raises(Locked):
-        days_services.delete_support_day(session, "test", d)
+        days_services.delete_support_day(session, SystemActor("test"), d)
     assert d.days == Decimal("1.00") and d.state == DayState.DELIVERED
 
 
@@ -108,11 +109,11 @@ def test_deleting_a_draft_frees_its_days_and_is_audited(session, world):
     d = day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = draft(session, world.client_a)
     invoice_id = invoice.id
-    billing.delete_draft(session, "test", invoice)
+    billing.delete_draft(session, SystemActor("test"), invoice)
     assert session.get(Invoice, invoice_id) is None
     assert session.scalar(sa.select(sa.func.count()).select_from(InvoiceDayClaim)) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine)) == 0
-    days_services.update_support_day(session, "test", d, days_services.input_from(d, days="0.5"), TODAY)
+    days_services.update_support_day(session, SystemActor("test"), d, days_services.input_from(d, days="0.5"), TODAY)
     again = draft(session, world.client_a)
     assert again.net == Decimal("250.00")
     actions = session.scalars(sa.select(AuditLog.action).where(AuditLog.entity == "invoice").order_by(AuditLog.id)).all()

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, issued
+from tracker.access import SystemActor
 from tracker.billing import services as billing
 from tracker.billing.guards import InvoiceLocked
 from tracker.billing.models import Invoice, InvoiceLine, InvoiceLineDay, InvoiceStatus, Payment
@@ -59,7 +60,7 @@ def test_its_lines_and_line_days_cannot_be_changed_or_deleted(session, invoice):
 
 
 def test_payments_are_append_only(session, invoice):
-    billing.record_payment(session, "test", invoice, "100.00", TODAY, "first", TODAY)
+    billing.record_payment(session, SystemActor("test"), invoice, "100.00", TODAY, "first", TODAY)
     payment = session.scalars(sa.select(Payment)).one()
     payment.amount = Decimal("1000.00")
     _refused(session)
@@ -94,5 +95,5 @@ def test_an_issued_invoices_day_claims_stay_until_a_credit_note(session, invoice
 
     session.delete(session.scalars(sa.select(InvoiceDayClaim)).one())
     _refused(session)
-    billing.credit_invoice(session, "test", session.get(Invoice, invoice.id), "Released properly", TODAY)
+    billing.credit_invoice(session, SystemActor("test"), session.get(Invoice, invoice.id), "Released properly", TODAY)
     assert session.scalar(sa.select(sa.func.count()).select_from(InvoiceDayClaim)) == 0

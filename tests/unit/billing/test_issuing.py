@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, draft, issued, remittance, seed_days
+from tracker.access import SystemActor
 from tracker.audit import services as audit_services
 from tracker.audit.models import AuditLog
 from tracker.authorities import services as authorities
@@ -47,8 +48,8 @@ def test_numbers_run_on_without_gaps_per_year_and_prefix(session, world):
     assert numbers == ["INV-2026-0001", "INV-2026-0002", "INV-2026-0003"]
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 8), "1")
     next_year = date(2027, 1, 4)
-    settings.set_value(session, "invoice_prefix", "lbc", next_year, "test")
-    invoice = billing.issue_invoice(session, "test", draft(session, world.client_a), next_year)
+    settings.set_value(session, "invoice_prefix", "lbc", next_year, SystemActor("test"))
+    invoice = billing.issue_invoice(session, SystemActor("test"), draft(session, world.client_a), next_year)
     assert invoice.number == "LBC-2027-0001"
 
 
@@ -62,19 +63,19 @@ def test_a_failed_issue_leaves_no_gap(session, world, monkeypatch):
 
     monkeypatch.setattr(audit_services, "record", fail)  # fails after the number was taken
     with pytest.raises(RuntimeError):
-        billing.issue_invoice(session, "test", first, TODAY)
+        billing.issue_invoice(session, SystemActor("test"), first, TODAY)
     session.rollback()
     monkeypatch.undo()
     assert session.get(type(first), first.id).status == InvoiceStatus.DRAFT
     assert session.scalar(sa.select(NumberSeries.next_value)) in (None, 1)
-    assert billing.issue_invoice(session, "test", first, TODAY).number == "INV-2026-0001"
+    assert billing.issue_invoice(session, SystemActor("test"), first, TODAY).number == "INV-2026-0001"
 
 
 def test_issuing_twice_is_409(session, world):
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = issued(session, world.client_a)
     with pytest.raises(billing.AlreadyIssued) as err:
-        billing.issue_invoice(session, "test", invoice, TODAY)
+        billing.issue_invoice(session, SystemActor("test"), invoice, TODAY)
     assert err.value.status == 409
 
 
@@ -82,14 +83,14 @@ def test_a_vat_invoice_needs_the_leads_vat_number_and_remittance_details(session
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = draft(session, world.client_a)
     with pytest.raises(billing.NotReadyToIssue) as err:
-        billing.issue_invoice(session, "test", invoice, TODAY)
+        billing.issue_invoice(session, SystemActor("test"), invoice, TODAY)
     assert "remittance details" in err.value.message
     remittance(session)
     lead = world.lead
-    authorities.update_authority(session, "test", lead, authorities.AuthorityInput(
+    authorities.update_authority(session, SystemActor("test"), lead, authorities.AuthorityInput(
         name=lead.name, is_lead=True, address=lead.address, vat_number=""))
     with pytest.raises(billing.NotReadyToIssue) as err:
-        billing.issue_invoice(session, "test", invoice, TODAY)
+        billing.issue_invoice(session, SystemActor("test"), invoice, TODAY)
     assert "VAT registration number" in err.value.message
     assert session.scalar(sa.select(sa.func.count()).select_from(NumberSeries)) == 0
 
@@ -97,7 +98,7 @@ def test_a_vat_invoice_needs_the_leads_vat_number_and_remittance_details(session
 def test_supplier_and_customer_details_stay_as_issued(session, world):
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     invoice = issued(session, world.client_a)
-    authorities.update_authority(session, "test", world.client_a, authorities.AuthorityInput(
+    authorities.update_authority(session, SystemActor("test"), world.client_a, authorities.AuthorityInput(
         name="Client A Unitary Council", address="New Civic Centre"))
     session.refresh(invoice)
     assert (invoice.customer_name, invoice.customer_address) == ("Client A Council", "A House\nAtown\nAA1 1AA")
@@ -108,25 +109,25 @@ def test_the_day_rate_is_fixed_once_invoiced_and_a_stale_draft_cannot_issue(sess
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     stale = draft(session, world.client_a)
     e = world.engagement_a
-    engagements.update_engagement(session, "test", e, _input(e, day_rate=Decimal("550.00")), TODAY)
+    engagements.update_engagement(session, SystemActor("test"), e, _input(e, day_rate=Decimal("550.00")), TODAY)
     with pytest.raises(billing.NotReadyToIssue) as err:
-        billing.issue_invoice(session, "test", stale, TODAY)
+        billing.issue_invoice(session, SystemActor("test"), stale, TODAY)
     assert "day rate" in err.value.message
-    billing.delete_draft(session, "test", stale)
+    billing.delete_draft(session, SystemActor("test"), stale)
     invoice = issued(session, world.client_a)
     assert invoice.lines[0].rate == Decimal("550.00")
     with pytest.raises(Locked):
-        engagements.update_engagement(session, "test", e, _input(e, day_rate=Decimal("600.00")), TODAY)
+        engagements.update_engagement(session, SystemActor("test"), e, _input(e, day_rate=Decimal("600.00")), TODAY)
 
 
 def test_invoiced_days_cannot_be_changed_or_deleted_through_the_days_services(session, world):
     d = day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     issued(session, world.client_a)
     with pytest.raises(Locked) as err:
-        days_services.update_support_day(session, "test", d, days_services.input_from(d, notes="typo"), TODAY)
+        days_services.update_support_day(session, SystemActor("test"), d, days_services.input_from(d, notes="typo"), TODAY)
     assert "invoiced" in err.value.message
     with pytest.raises(Locked):
-        days_services.delete_support_day(session, "test", d)
+        days_services.delete_support_day(session, SystemActor("test"), d)
     session.refresh(d)
     assert (d.days, d.notes, d.state) == (Decimal("1.00"), "", DayState.INVOICED)
 
@@ -145,14 +146,14 @@ def _input(e, **changes):
 
 def test_invoicing_settings_are_registered_and_checked(session, world):
     assert {"invoice_prefix", "credit_note_prefix", "payment_terms_days", "remittance_details",
-            "ledger_cost_centre", "ledger_income_code"} <= set(settings.SPECS)
-    assert settings.set_value(session, "invoice_prefix", " hbc ", date(2026, 1, 1), "test").value == "HBC"
+            "ledger_cost_centre", "ledger_income_code"} <= set(settings.specs())
+    assert settings.set_value(session, "invoice_prefix", " hbc ", date(2026, 1, 1), SystemActor("test")).value == "HBC"
     for bad in ("", "HBC/", "WAY-TOO-LONG-PREFIX", "-HBC", "HBC-"):
         with pytest.raises(ValidationFailed):
-            settings.set_value(session, "invoice_prefix", bad, date(2026, 1, 1), "test")
+            settings.set_value(session, "invoice_prefix", bad, date(2026, 1, 1), SystemActor("test"))
     with pytest.raises(ValidationFailed):
-        settings.set_value(session, "payment_terms_days", "0", date(2026, 1, 1), "test")
-    settings.set_value(session, "payment_terms_days", "14", date(2026, 1, 1), "test")
+        settings.set_value(session, "payment_terms_days", "0", date(2026, 1, 1), SystemActor("test"))
+    settings.set_value(session, "payment_terms_days", "14", date(2026, 1, 1), SystemActor("test"))
     day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 1), "1")
     assert issued(session, world.client_a).due_on == TODAY + timedelta(days=14)
 
@@ -170,12 +171,12 @@ def test_acting_on_a_draft_someone_else_just_deleted_is_404_not_500(session, wor
     invoice_id = invoice.id  # loaded by this request...
     session.commit()  # ...whose snapshot then ends (as each statement's does on PostgreSQL)
     with sa.orm.Session(db.engine) as other:  # the other officer's request deletes it
-        billing.delete_draft(other, "other officer", other.get(Invoice, invoice_id))
+        billing.delete_draft(other, SystemActor("other officer"), other.get(Invoice, invoice_id))
     calls = {
-        "issue": lambda: billing.issue_invoice(session, "test", invoice, TODAY),
-        "delete": lambda: billing.delete_draft(session, "test", invoice),
-        "credit": lambda: billing.credit_invoice(session, "test", invoice, "why", TODAY),
-        "pay": lambda: billing.record_payment(session, "test", invoice, Decimal("1.00"), TODAY, "", TODAY),
+        "issue": lambda: billing.issue_invoice(session, SystemActor("test"), invoice, TODAY),
+        "delete": lambda: billing.delete_draft(session, SystemActor("test"), invoice),
+        "credit": lambda: billing.credit_invoice(session, SystemActor("test"), invoice, "why", TODAY),
+        "pay": lambda: billing.record_payment(session, SystemActor("test"), invoice, Decimal("1.00"), TODAY, "", TODAY),
     }
     with pytest.raises(NotFound):
         calls[action]()

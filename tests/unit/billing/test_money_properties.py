@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import TODAY, authority, day, engagement, issued, remittance, staff_member
+from tracker.access import SystemActor
 from tracker.billing import pricing
 from tracker.billing import services as billing
 from tracker.billing.models import Invoice, InvoiceLine
@@ -79,7 +80,7 @@ def test_stored_totals_credit_and_reinvoice_net_to_zero(session, world, data, ra
 
     chosen = [line.id for line in invoice.lines][: max(1, len(invoice.lines) * credit_share // 100)]
     credited = [line for line in invoice.lines if line.id in chosen]
-    note = billing.credit_invoice(session, "test", invoice, "Property", TODAY, chosen)
+    note = billing.credit_invoice(session, SystemActor("test"), invoice, "Property", TODAY, chosen)
     again = issued(session, client)
     # The credit note cancels exactly what it credits; the re-invoice bills those days once more.
     assert note.gross == -sum(line.gross for line in credited)

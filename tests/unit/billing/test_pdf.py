@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.factories import TODAY, day, draft, engagement, issued, seed_days
+from tracker.access import SystemActor
 from tracker.billing import pdf
 from tracker.billing import services as billing
 
@@ -59,7 +60,7 @@ def test_outside_the_scope_of_vat_prints_the_reason_and_the_po(session, world):
 def test_a_credit_note_names_the_invoice_it_credits_and_why(session, world):
     seed_days(session, world)
     invoice = issued(session, world.client_a)
-    note = billing.credit_invoice(session, "test", invoice, "Mentoring was not chargeable", TODAY + timedelta(days=2),
+    note = billing.credit_invoice(session, SystemActor("test"), invoice, "Mentoring was not chargeable", TODAY + timedelta(days=2),
                                   [invoice.lines[1].id])
     text = _flat(_text(note))
     for field in ["CREDIT NOTE", "CN-2026-0001", "Date of issue 25 Nov 2026",

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from tests.factories import TODAY, day
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.days import importer
 from tracker.days.models import SupportDay
@@ -31,7 +32,7 @@ def test_a_good_file_imports_every_row_with_an_audit_row_each(session, world):
         "{e},sam.one@lead.example.org,2026-11-03,mentoring,0.5,,",
         "{e},kim.two@lead.example.org,2026-11-03,training,0.75,false,",
     ])
-    assert importer.import_file(session, "test", "days.csv", data, TODAY) == 3
+    assert importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY) == 3
     days = session.scalars(sa.select(SupportDay).order_by(SupportDay.id)).all()
     assert [(d.worked_on, d.days, d.billable) for d in days] == [
         (date(2026, 11, 2), Decimal("1.00"), True), (date(2026, 11, 3), Decimal("0.50"), True),
@@ -49,7 +50,7 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_listed(session, world):
         "999,sam.one@lead.example.org,2026-11-05,scoping,1,,",
     ])
     with pytest.raises(importer.ImportInvalid) as err:
-        importer.import_file(session, "test", "days.csv", data, TODAY)
+        importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY)
     rows = {r["row"]: r["fields"] for r in err.value.rows}
     assert set(rows) == {3, 4, 5, 6}
     assert "staff_email" in rows[3]
@@ -69,7 +70,7 @@ def test_limits_within_the_file_and_against_existing_bookings(session, world):
         "{e},sam.one@lead.example.org,2026-11-04,scoping,0.25,,",    # the same cell twice
     ])
     with pytest.raises(importer.ImportInvalid) as err:
-        importer.import_file(session, "test", "days.csv", data, TODAY)
+        importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY)
     assert {r["row"]: set(r["fields"]) for r in err.value.rows} == {2: {"days"}, 4: {"days"}, 6: {"activity"}}
     assert _count(session) == 1
 
@@ -79,7 +80,7 @@ def test_delivered_rows_follow_the_engagement_rules(session, world):
     data = _csv(world, ["{e},sam.one@lead.example.org," + future + ",scoping,1,,",
                         "{e},sam.one@lead.example.org,2026-01-05,scoping,1,,"])
     with pytest.raises(importer.ImportInvalid) as err:
-        importer.import_file(session, "test", "days.csv", data, TODAY)
+        importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY)
     assert [set(r["fields"]) for r in err.value.rows] == [{"worked_on"}, {"worked_on"}]
 
 
@@ -98,19 +99,19 @@ def test_a_consultant_imports_only_their_own_days(session, world):
 ])
 def test_malformed_files_get_a_clear_error(session, world, content, expect):
     with pytest.raises(importer.BadFile) as err:
-        importer.import_file(session, "test", "days.csv", content, TODAY)
+        importer.import_file(session, SystemActor("test"), "days.csv", content, TODAY)
     assert expect.lower() in err.value.message.lower()
     assert "file" in err.value.fields
 
 
 def test_a_million_blank_lines_are_ignored_quickly(session, world):
     data = _csv(world, ["{e},sam.one@lead.example.org,2026-11-02,scoping,1,,"]) + b",,,,,,\n" * 1_000_000
-    assert importer.import_file(session, "test", "days.csv", data, TODAY) == 1
+    assert importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY) == 1
 
 
 def test_formula_cells_are_data_not_formulas(session, world):
     data = _csv(world, ['{e},sam.one@lead.example.org,2026-11-02,scoping,1,,"=HYPERLINK(""http://evil"")"'])
-    importer.import_file(session, "test", "days.csv", data, TODAY)
+    importer.import_file(session, SystemActor("test"), "days.csv", data, TODAY)
     assert session.scalar(sa.select(SupportDay.notes)) == '=HYPERLINK("http://evil")'
 
 
@@ -123,13 +124,13 @@ def test_excel_files_import_too(session, world):
     sheet.append([world.engagement_a.id, "kim.two@lead.example.org", "2026-11-02", "Mentoring", 1, "no", None])
     buffer = io.BytesIO()
     book.save(buffer)
-    assert importer.import_file(session, "test", "days.xlsx", buffer.getvalue(), TODAY) == 2
+    assert importer.import_file(session, SystemActor("test"), "days.xlsx", buffer.getvalue(), TODAY) == 2
     assert {(d.days, d.billable) for d in session.scalars(sa.select(SupportDay))} == {(Decimal("0.50"), True), (Decimal("1.00"), False)}
 
 
 def test_a_broken_excel_file_is_refused(session, world):
     with pytest.raises(importer.BadFile):
-        importer.import_file(session, "test", "days.xlsx", b"PK\x03\x04 not really a zip", TODAY)
+        importer.import_file(session, SystemActor("test"), "days.xlsx", b"PK\x03\x04 not really a zip", TODAY)
 
 
 def test_five_thousand_rows_import_in_one_go(session, world):
@@ -141,6 +142,6 @@ def test_five_thousand_rows_import_in_one_go(session, world):
     lines = [f"{world.engagement_a.id},{p.email},{d.isoformat()},scoping,1,," for p in people for d in dates]
     data = (HEADER + "\n".join(lines) + "\n").encode()
     ticks = []
-    assert importer.import_file(session, "test", "big.csv", data, TODAY, progress=ticks.append) == 5000
+    assert importer.import_file(session, SystemActor("test"), "big.csv", data, TODAY, progress=ticks.append) == 5000
     assert sum(ticks) == 5000
     assert _count(session) == 5000

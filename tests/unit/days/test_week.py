@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, engagement
+from tracker.access import SystemActor
 from tracker.days import week
 from tracker.days.models import DayState, SupportDay
 
@@ -72,7 +73,7 @@ def test_decreases_apply_before_increases(session, world):
 def test_changing_a_rows_activity_moves_its_days(session, world):
     s1 = world.staff["s1"]
     day(session, world.engagement_a, s1, MONDAY, "1", "scoping")
-    week.save_week(session, "test", s1, MONDAY,
+    week.save_week(session, SystemActor("test"), s1, MONDAY,
                    [_row(world.engagement_a, "mentoring", cells={0: "1"}, original="scoping")], TODAY)
     assert _days(session, s1) == {(world.engagement_a.id, MONDAY, "mentoring"): Decimal("1.00")}
 
@@ -83,7 +84,7 @@ def test_future_cells_are_planned_and_past_planned_days_become_delivered(session
     dates = week.week_dates(this_monday)
     planned = day(session, world.engagement_a, s1, dates[0], "1", state="planned")
     row = week.RowInput(world.engagement_a.id, "scoping", "scoping", {dates[0]: "1", dates[2]: "0.5"})
-    week.save_week(session, "test", s1, this_monday, [row], TODAY)
+    week.save_week(session, SystemActor("test"), s1, this_monday, [row], TODAY)
     session.refresh(planned)
     assert planned.state == DayState.DELIVERED  # Monday 23 Nov is today
     wednesday = session.scalar(sa.select(SupportDay).where(SupportDay.worked_on == dates[2]))
@@ -96,10 +97,10 @@ def test_invoiced_cells_cannot_change_in_the_week(session, world):
     d.state = DayState.INVOICED
     session.commit()
     with pytest.raises(week.WeekInvalid) as err:
-        week.save_week(session, "test", s1, MONDAY, [_row(world.engagement_a, cells={0: "0.5"}, original="scoping")], TODAY)
+        week.save_week(session, SystemActor("test"), s1, MONDAY, [_row(world.engagement_a, cells={0: "0.5"}, original="scoping")], TODAY)
     assert "invoiced" in err.value.fields["0-0"]
     with pytest.raises(week.WeekInvalid):
-        week.save_week(session, "test", s1, MONDAY, [_row(world.engagement_a, cells={0: ""}, original="scoping")], TODAY)
+        week.save_week(session, SystemActor("test"), s1, MONDAY, [_row(world.engagement_a, cells={0: ""}, original="scoping")], TODAY)
     assert session.get(SupportDay, d.id).days == Decimal("1.00")
 
 
@@ -107,7 +108,7 @@ def test_two_rows_for_the_same_engagement_and_activity_are_refused(session, worl
     s1 = world.staff["s1"]
     rows = [_row(world.engagement_a, cells={0: "0.5"}), _row(world.engagement_a, cells={1: "0.5"})]
     with pytest.raises(week.WeekInvalid) as err:
-        week.save_week(session, "test", s1, MONDAY, rows, TODAY)
+        week.save_week(session, SystemActor("test"), s1, MONDAY, rows, TODAY)
     assert "1-activity" in err.value.fields
 
 

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, engagement
+from tracker.access import SystemActor
 from tracker.audit.models import AuditLog
 from tracker.engagements import services
 from tracker.engagements.models import EngagementStatusChange
@@ -19,11 +20,11 @@ def _input(world, **kw):
 
 
 def test_day_rate_is_copied_from_the_rate_in_force_and_keeps_its_history(session, world):
-    e1 = services.create_engagement(session, "test", _input(world), TODAY)
+    e1 = services.create_engagement(session, SystemActor("test"), _input(world), TODAY)
     assert e1.day_rate == Decimal("500.00")
-    settings.set_value(session, "day_rate", "550", date(2026, 10, 1), "test", "Board minute 42")
-    e2 = services.create_engagement(session, "test", _input(world, start_date=date(2026, 11, 1)), TODAY)
-    e3 = services.create_engagement(session, "test", _input(world, start_date=date(2026, 9, 1)), TODAY)
+    settings.set_value(session, "day_rate", "550", date(2026, 10, 1), SystemActor("test"), "Board minute 42")
+    e2 = services.create_engagement(session, SystemActor("test"), _input(world, start_date=date(2026, 11, 1)), TODAY)
+    e3 = services.create_engagement(session, SystemActor("test"), _input(world, start_date=date(2026, 9, 1)), TODAY)
     assert e2.day_rate == Decimal("550.00")
     assert e3.day_rate == Decimal("500.00")  # the rate in force at its start
     session.refresh(e1)
@@ -31,14 +32,14 @@ def test_day_rate_is_copied_from_the_rate_in_force_and_keeps_its_history(session
 
 
 def test_estimate_band_in_pounds_matches_the_seed_figures(session, world):
-    e = services.create_engagement(session, "test", _input(world), TODAY)
+    e = services.create_engagement(session, SystemActor("test"), _input(world), TODAY)
     assert (e.estimate_low_value, e.estimate_high_value) == (Decimal("10000.00"), Decimal("15000.00"))
 
 
 def test_validation_names_every_bad_field_and_saves_nothing(session, world):
     before = session.scalar(sa.select(sa.func.count()).select_from(services.Engagement))
     with pytest.raises(ValidationFailed) as err:
-        services.create_engagement(session, "test", services.EngagementInput(
+        services.create_engagement(session, SystemActor("test"), services.EngagementInput(
             client_id=world.lead.id, title="", start_date=date(2026, 9, 1), end_date=date(2026, 8, 1),
             estimated_days_low="30", estimated_days_high="20", vat_rate="2.5", day_rate="abc"), TODAY)
     assert set(err.value.fields) >= {"client_id", "title", "end_date", "estimated_days_high", "vat_rate", "day_rate"}
@@ -48,14 +49,14 @@ def test_validation_names_every_bad_field_and_saves_nothing(session, world):
 
 def test_outside_scope_of_vat_needs_a_reason(session, world):
     with pytest.raises(ValidationFailed) as err:
-        services.create_engagement(session, "test", _input(world, vat_rate=None), TODAY)
+        services.create_engagement(session, SystemActor("test"), _input(world, vat_rate=None), TODAY)
     assert "vat_note" in err.value.fields
-    e = services.create_engagement(session, "test", _input(world, vat_rate=None, vat_note="s.33 body"), TODAY)
+    e = services.create_engagement(session, SystemActor("test"), _input(world, vat_rate=None, vat_note="s.33 body"), TODAY)
     assert e.vat_rate is None
 
 
 def test_status_moves_along_its_path_and_records_who_and_when(session, world):
-    e = services.create_engagement(session, "test", _input(world), TODAY)
+    e = services.create_engagement(session, SystemActor("test"), _input(world), TODAY)
     manager = world.users["manager"]
     with pytest.raises(InvalidTransition):
         services.change_status(session, manager, e, "active")  # must be approved first
@@ -76,9 +77,9 @@ def test_the_day_rate_is_fixed_once_invoiced(session, world):
     session.commit()
     data = _input(world, title=e.title, day_rate="600")
     with pytest.raises(Locked):
-        services.update_engagement(session, "test", e, data, TODAY)
+        services.update_engagement(session, SystemActor("test"), e, data, TODAY)
     session.rollback()
-    services.update_engagement(session, "test", e, _input(world, title="Renamed", day_rate="500.00"), TODAY)
+    services.update_engagement(session, SystemActor("test"), e, _input(world, title="Renamed", day_rate="500.00"), TODAY)
     assert e.title == "Renamed"
 
 

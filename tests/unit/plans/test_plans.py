@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import TODAY, day, goal, milestone, sap_round, user
+from tracker.access import SystemActor
 from tracker.assessments import services as sap
 from tracker.audit.models import AuditLog
 from tracker.days import services as days
@@ -36,8 +37,8 @@ def test_a_goal_is_tied_to_standards_or_a_key_area(session, world, wirral_areas)
 
 def test_a_goal_keeps_its_key_area_when_the_round_drops_it(session, world, wirral_areas):
     g = goal(session, world.engagement_a, "Deep dive", standard_codes=[], key_area="Children with disabilities/complex needs")
-    sap.update_assessment(session, "test", wirral_areas, sap.AssessmentInput("Baseline", date(2026, 7, 1), ["Early help"]))
-    plans.update_goal(session, "test", g, plans.GoalInput("Deep dive: complex needs", "", [], g.key_area))
+    sap.update_assessment(session, SystemActor("test"), wirral_areas, sap.AssessmentInput("Baseline", date(2026, 7, 1), ["Early help"]))
+    plans.update_goal(session, SystemActor("test"), g, plans.GoalInput("Deep dive: complex needs", "", [], g.key_area))
     assert g.key_area == "Children with disabilities/complex needs" and g.title == "Deep dive: complex needs"
     with pytest.raises(ValidationFailed):
         goal(session, world.engagement_a, "New", standard_codes=[], key_area="Children with disabilities/complex needs")
@@ -136,16 +137,16 @@ def test_support_days_can_serve_a_goal_of_their_own_engagement(session, world):
     assert created.after["goal_id"] == mine.id
     for bad, why in ((theirs.id, "not in this engagement"), (999999, "No such goal"), ("abc", "Choose a goal")):
         with pytest.raises(ValidationFailed) as err:
-            days.update_support_day(session, "test", d, days.input_from(d, extra={"goal_id": bad}), TODAY)
+            days.update_support_day(session, SystemActor("test"), d, days.input_from(d, extra={"goal_id": bad}), TODAY)
         assert why in err.value.fields["goal_id"]
         session.rollback()
     # A change that does not mention the goal keeps it; None clears it (and the log says so).
     no_goal = days.input_from(d, notes="Workshop")
     no_goal.extra = {}
-    days.update_support_day(session, "test", d, no_goal, TODAY)
+    days.update_support_day(session, SystemActor("test"), d, no_goal, TODAY)
     assert d.goal_id == mine.id and d.notes == "Workshop"
     assert plans.days_by_goal(session, world.engagement_a.id) == {mine.id: Decimal("0.50")}
-    days.update_support_day(session, "test", d, days.input_from(d, extra={"goal_id": None}), TODAY)
+    days.update_support_day(session, SystemActor("test"), d, days.input_from(d, extra={"goal_id": None}), TODAY)
     assert d.goal_id is None
     last = session.scalars(sa.select(AuditLog).where(AuditLog.entity == "support_day").order_by(AuditLog.id.desc())).first()
     assert last.before == {"goal_id": mine.id} and last.after == {"goal_id": None}

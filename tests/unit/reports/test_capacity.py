@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from tracker.reports import capacity
+from tracker.reports.capacity import report as capacity
 
 NOV = date(2026, 11, 1)
 

@@ -20,8 +20,8 @@ import pytest
 from tests.factories import ACTOR, TODAY, day, draft, issued, seed_days
 from tracker.billing import services as billing
 from tracker.errors import ValidationFailed
-from tracker.reports.estimates import estimate_bands
-from tracker.reports.income import financial_year_start, income_report
+from tracker.reports.income.estimates import estimate_bands
+from tracker.reports.income.report import financial_year_start, income_report
 
 FY = date(2026, 4, 1)
 

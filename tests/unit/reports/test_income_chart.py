@@ -4,7 +4,7 @@ their own colour, the rest fold into one segment, and no pound is lost."""
 from datetime import date
 from decimal import Decimal
 
-from tracker.reports.income_chart import MAX_CLIENTS, build_chart, fold_small_clients
+from tracker.reports.income.chart import MAX_CLIENTS, build_chart, fold_small_clients
 
 
 def months_with(clients: int):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from tests.factories import TODAY, day, goal, issued, milestone, sap_response, sap_round, seed_days
 from tracker.days.models import Activity
-from tracker.reports.progress import activity_table, progress_report
+from tracker.reports.progress.report import activity_table, progress_report
 
 
 def test_days_and_income_by_activity_against_the_estimate(session, world):

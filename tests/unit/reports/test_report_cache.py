@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import day, seed_days
 from tracker import results_cache as cache
-from tracker.reports import income
+from tracker.reports.income import report as income
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from tests.factories import TODAY, day
 from tracker.audit.models import AuditLog
 from tracker.errors import Conflict, Locked, ValidationFailed
-from tracker.reports import reviews
-from tracker.reports.models import ReviewStatus
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.models import ReviewStatus
 
 NOV = date(2026, 11, 1)
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -33,7 +33,7 @@ def test_record_then_sign_freezes_the_figures(session, capacity_world):
     day(session, capacity_world.engagement_a, capacity_world.staff["s1"], date(2026, 11, 5), "1")
     again = reviews.report_of(session, reviews.review_for(session, NOV), NOV)
     assert next(r for r in again.rows if r.name == "Sam One").external_delivered == Decimal("2.50")
-    from tracker.reports import capacity
+    from tracker.reports.capacity import report as capacity
 
     changes = capacity.changes_since(again, capacity.capacity_report(session, NOV))
     assert [(c.name, c.field, c.signed, c.now) for c in changes] == [("Sam One", "external_delivered", "2.50", "3.50")]

@@ -3,13 +3,14 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import staff_member
+from tracker.access import SystemActor
 from tracker.errors import Conflict, ValidationFailed
 from tracker.staff import services
 
 
 def test_capacity_and_cap_are_validated_by_field(session, world):
     with pytest.raises(ValidationFailed) as err:
-        services.create_staff(session, "test", services.StaffInput(
+        services.create_staff(session, SystemActor("test"), services.StaffInput(
             name="", email="bad", monthly_capacity_days="40", external_cap_share="1.5"))
     assert set(err.value.fields) == {"name", "email", "monthly_capacity_days", "external_cap_share"}
 

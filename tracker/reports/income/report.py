@@ -33,14 +33,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from tracker import results_cache as cache
 from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
 from tracker.database import dsum
+from tracker.dates import add_months, month_key, month_of_key, month_start
 from tracker.days.models import ACTIVITY_LABELS, Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import ValidationFailed
 from tracker.money import ZERO
-from tracker.reports.capacity import add_months, month_start
 from tracker.staff.models import StaffMember
 
 GROUPINGS = {"month": "Month", "client": "Client", "engagement": "Engagement", "activity": "Activity",
@@ -96,18 +97,6 @@ def check_period(start: date, end: date, by: str) -> None:
         fields["by"] = "Group by one of: " + ", ".join(GROUPINGS) + "."
     if fields:
         raise ValidationFailed("The report's options are not valid.", fields)
-
-
-def month_key(session: Session, column):
-    """'YYYY-MM' of a date column, in SQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return sa.func.strftime("%Y-%m", column)
-    return sa.func.to_char(column, "YYYY-MM")
-
-
-def _month(key: str) -> date:
-    year, month = str(key)[:7].split("-")
-    return date(int(year), int(month), 1)
 
 
 # --- delivered and WIP: priced per day and summed in SQL -----------------------------
@@ -244,7 +233,7 @@ def outstanding(session: Session, end: date, by: str | None, client_id: int | No
 def _labels(session: Session, by: str, keys) -> dict[str, str]:
     ids = [int(k) for k in keys if k and k.isdigit()]
     if by == "month":
-        return {k: _month(k).strftime("%B %Y") for k in keys}
+        return {k: month_of_key(k).strftime("%B %Y") for k in keys}
     if by == "activity":
         return {k: ACTIVITY_LABELS[Activity(k)] for k in keys if k}
     if by == "client":
@@ -266,12 +255,12 @@ def _period_months(start: date, end: date) -> list[str]:
 def _chart(session: Session, by_month_client: pd.DataFrame, start: date, end: date):
     months = _period_months(start, end)
     if by_month_client.empty:
-        return [(_month(m), []) for m in months]
+        return [(month_of_key(m), []) for m in months]
     names = _labels(session, "client", set(by_month_client["client"]))
     grid = by_month_client.set_index(["month", "client"])["net"].unstack(fill_value=ZERO)
     clients = sorted(grid.columns, key=lambda c: names.get(c, c))
     grid = grid.reindex(index=months, columns=clients, fill_value=ZERO)
-    return [(_month(m), [(names.get(c, c), grid.at[m, c]) for c in clients]) for m in months]
+    return [(month_of_key(m), [(names.get(c, c), grid.at[m, c]) for c in clients]) for m in months]
 
 
 def income_report(session: Session, start: date, end: date, by: str = "month",
@@ -317,7 +306,6 @@ def cached_income_report(session: Session, start: date, end: date, by: str = "mo
                          client_id: int | None = None) -> IncomeReport:
     """income_report, served again while no data has changed (tracker/results_cache.py):
     what the page and the API call, so many readers cost one computation."""
-    from tracker import results_cache as cache
 
     return cache.cached(session, "income", (start, end, by, client_id),
                         lambda: income_report(session, start, end, by, client_id))

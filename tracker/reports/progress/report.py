@@ -23,6 +23,7 @@ from tracker.database import dsum
 from tracker.days.figures import EngagementFigures, figures_of
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement
+from tracker.exports import Column
 from tracker.money import ZERO, line_net
 from tracker.plans.models import Goal
 from tracker.plans.services import PlanCounts, goals_query, plan_counts
@@ -171,7 +172,6 @@ def progress_report(session: Session, engagement: Engagement, today: date) -> Pr
 
 def activity_table(report: ProgressReport):
     """(columns, rows, totals) of days and £ by activity: what the page's table shows."""
-    from tracker.reports.exports import Column
 
     columns = [
         Column("activity", "Activity"), Column("days_delivered", "Days delivered", "days"),

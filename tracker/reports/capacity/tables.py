@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.reports.capacity import CapacityReport
-from tracker.reports.exports import Column
+from tracker.exports import Column
+from tracker.reports.capacity.report import CapacityReport
 
 CAPACITY_COLUMNS = [
     Column("name", "Staff member"),

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.database import dsum
+from tracker.dates import add_months, month_key, month_of_key, month_start
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementStatus
 from tracker.staff.models import StaffMember
@@ -26,15 +27,6 @@ AMBER_FROM = Decimal("0.80")  # of the cap
 FORWARD_MONTHS = 3
 ZERO = Decimal("0.00")
 SHARE_PLACES = Decimal("0.0001")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def flag_for(share: Decimal | None, cap: Decimal, committed: Decimal) -> str:
@@ -168,14 +160,14 @@ def forward_look(session: Session, first: date, allowed: Decimal) -> list[Forwar
     months = [add_months(first, i) for i in range(1, FORWARD_MONTHS + 1)]
     end = add_months(months[-1], 1)
     planned_by_month = dict.fromkeys(months, ZERO)
-    month_expr = _month_expr(session)
+    month_expr = month_key(session, SupportDay.worked_on)
     stmt = (
         sa.select(month_expr.label("m"), dsum(SupportDay.days).label("days"))
         .where(SupportDay.state == DayState.PLANNED, SupportDay.worked_on >= months[0], SupportDay.worked_on < end)
         .group_by(month_expr)
     )
     for row in session.execute(stmt):
-        key = _as_month(row.m)
+        key = month_of_key(row.m)
         if key in planned_by_month:
             planned_by_month[key] = Decimal(row.days)
     spread = dict.fromkeys(months, ZERO)
@@ -214,17 +206,6 @@ def forward_look(session: Session, first: date, allowed: Decimal) -> list[Forwar
                                 allowed.quantize(Decimal("0.01")), share,
                                 "green" if share is None and total == 0 else flag_for(share, Decimal("1"), total)))
     return out
-
-
-def _month_expr(session: Session):
-    if session.get_bind().dialect.name == "sqlite":
-        return sa.func.strftime("%Y-%m", SupportDay.worked_on)
-    return sa.func.to_char(SupportDay.worked_on, "YYYY-MM")
-
-
-def _as_month(value) -> date:
-    year, month = str(value)[:7].split("-")
-    return date(int(year), int(month), 1)
 
 
 # --- snapshots for signed reviews ---------------------------------------------------

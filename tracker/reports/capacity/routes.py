@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tracker import clock
-from tracker.access import Role, roles
+from tracker import clock, dates, exports
+from tracker.access import MANAGERS, roles
 from tracker.database import utcnow
-from tracker.errors import DomainError, ValidationFailed
+from tracker.dates import parse_month
+from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.reports import capacity, exports, reviews
-from tracker.reports.forms import ReviewForm, SignForm
-from tracker.reports.models import ReviewStatus
-from tracker.reports.tables import capacity_table
+from tracker.reports.blueprint import bp, download, export_format
+from tracker.reports.capacity import report as capacity
+from tracker.reports.capacity import reviews
+from tracker.reports.capacity.forms import ReviewForm, SignForm
+from tracker.reports.capacity.models import ReviewStatus
+from tracker.reports.capacity.tables import capacity_table
 from tracker.web import apply_errors
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-REVIEWERS = (Role.ADMIN, Role.MANAGER)
-
-
-def parse_month(raw: str | None, default: date) -> date:
-    if not raw:
-        return capacity.month_start(default)
-    try:
-        year, month = (int(p) for p in raw.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise ValidationFailed.for_field("month", "Give the month as YYYY-MM.") from None
-
-
-def export_format(raw: str | None) -> str:
-    if raw not in ("csv", "xlsx"):
-        raise ValidationFailed.for_field("format", "format must be csv or xlsx.")
-    return raw
-
-
-def download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/capacity")
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
@@ -54,11 +31,11 @@ def capacity_review():
         changes = capacity.changes_since(report, capacity.capacity_report(db.session, month, forward=False))
     form = ReviewForm(obj=review)
     if review is None:
-        form.reviewed_on.data = min(clock.today(), capacity.add_months(month, 1))
+        form.reviewed_on.data = min(clock.today(), dates.add_months(month, 1))
     return render_template(
         "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=changes,
-        month=month, prev_month=capacity.add_months(month, -1), next_month=capacity.add_months(month, 1),
-        can_review=month <= capacity.month_start(clock.today()), max_share=_max_share(report),
+        month=month, prev_month=dates.add_months(month, -1), next_month=dates.add_months(month, 1),
+        can_review=month <= dates.month_start(clock.today()), max_share=_max_share(report),
     )
 
 
@@ -67,7 +44,7 @@ def _max_share(report) -> float:
     return max([0.25, *shares])
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.post("/capacity/<month>/review")
 def save_review(month: str):
     first = parse_month(month, clock.today())
@@ -85,12 +62,12 @@ def save_review(month: str):
     report = reviews.report_of(db.session, review, first)
     return render_template(
         "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=[],
-        month=first, prev_month=capacity.add_months(first, -1), next_month=capacity.add_months(first, 1),
+        month=first, prev_month=dates.add_months(first, -1), next_month=dates.add_months(first, 1),
         can_review=True, max_share=_max_share(report),
     )
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.post("/capacity/<month>/sign")
 def sign_review(month: str):
     first = parse_month(month, clock.today())
@@ -110,7 +87,7 @@ def sign_review(month: str):
     return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/capacity/export")
 def export_capacity():
     month = parse_month(request.args.get("month"), clock.today())
@@ -121,10 +98,9 @@ def export_capacity():
     return download(content, mimetype, f"capacity-{month:%Y-%m}.{ext}")
 
 
-@roles(*REVIEWERS)
+@roles(*MANAGERS)
 @bp.get("/reviews")
 def review_trend():
     return render_template("reports/reviews.html", rows=reviews.trend(db.session))
 
 
-from tracker.reports import income_routes  # noqa: E402,F401  (registers /reports/income on bp)

@@ -70,8 +70,8 @@ def to_csv(columns: list[Column], rows: list[dict], totals: dict | None = None) 
 
 def to_xlsx(title: str, columns: list[Column], rows: list[dict], totals: dict | None = None,
             subtitle: str = "") -> bytes:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
 
     df = frame(columns, rows, totals)
     buffer = io.BytesIO()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from tracker.reports.exports import Column
-from tracker.reports.income import IncomeReport
+from tracker.exports import Column
+from tracker.reports.income.report import IncomeReport
 
 
 def income_table(report: IncomeReport) -> tuple[list[Column], list[dict], dict]:

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from tracker.reports.income import GROUPINGS
+from tracker.reports.income.report import GROUPINGS
 from tracker.web import options
 
 

@@ -8,10 +8,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import dates
 from tracker.audit import services as audit
 from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
-from tracker.reports import capacity
-from tracker.reports.models import CapacityReview, ReviewStatus
+from tracker.reports.capacity import report as capacity
+from tracker.reports.capacity.models import CapacityReview, ReviewStatus
 
 TEXT_LIMIT = 10_000
 
@@ -42,7 +43,7 @@ def _clean(data: ReviewInput, month: date, today: date) -> dict:
 
 
 def review_for(session: Session, month: date) -> CapacityReview | None:
-    return session.scalar(sa.select(CapacityReview).where(CapacityReview.month == capacity.month_start(month)))
+    return session.scalar(sa.select(CapacityReview).where(CapacityReview.month == dates.month_start(month)))
 
 
 def get_review(session: Session, review_id: int) -> CapacityReview:
@@ -54,8 +55,8 @@ def get_review(session: Session, review_id: int) -> CapacityReview:
 
 def save_review(session: Session, actor, month: date, data: ReviewInput, today: date) -> CapacityReview:
     """Create or update the month's draft review (notes, decisions, actions)."""
-    first = capacity.month_start(month)
-    if first > capacity.month_start(today):
+    first = dates.month_start(month)
+    if first > dates.month_start(today):
         raise ValidationFailed.for_field("month", "A month can be reviewed once it has begun.")
     values = _clean(data, first, today)
     review = review_for(session, first)

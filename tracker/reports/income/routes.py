@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from tracker import clock
-from tracker import results_cache as cache
-from tracker.access import Role, roles
+from tracker import clock, exports
+from tracker.access import FINANCE_ROLES, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.reports import exports, income
-from tracker.reports.estimates import estimate_bands
-from tracker.reports.income_chart import build_chart
-from tracker.reports.income_forms import IncomeForm
-from tracker.reports.income_tables import income_filename, income_table, income_title
-from tracker.reports.routes import bp, download, export_format
+from tracker.reports.blueprint import bp, download, export_format
+from tracker.reports.income import report as income
+from tracker.reports.income.chart import build_chart
+from tracker.reports.income.estimates import cached_estimate_bands
+from tracker.reports.income.forms import IncomeForm
+from tracker.reports.income.tables import income_filename, income_table, income_title
 from tracker.web import apply_errors
-
-INCOME_ROLES = (Role.ADMIN, Role.MANAGER, Role.FINANCE)
 
 
 def _defaults(form: IncomeForm) -> None:
@@ -34,7 +31,7 @@ def _defaults(form: IncomeForm) -> None:
 BANDS_SHOWN = 25
 
 
-@roles(*INCOME_ROLES)
+@roles(*FINANCE_ROLES)
 @bp.get("/income")
 def income_report():
     form = IncomeForm(request.args)
@@ -52,8 +49,7 @@ def income_report():
         columns, rows, totals = income_table(report)
         content, mimetype, ext = exports.export(fmt, income_title(report), columns, rows, totals)
         return download(content, mimetype, f"{income_filename(report)}.{ext}")
-    bands = cache.cached(db.session, "income-bands", (report.start, report.end),
-                         lambda: estimate_bands(db.session, report.start, report.end)) if report else []
+    bands = cached_estimate_bands(db.session, report.start, report.end) if report else []
     # Hundreds of packages at national scale: those above their band first, the first BANDS_SHOWN unless asked.
     show_all = request.args.get("bands") == "all"
     ordered = sorted(bands, key=lambda b: b.position != "above")

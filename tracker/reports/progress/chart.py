@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from tracker.reports.progress import RoundScores
+from tracker.reports.progress.report import RoundScores
 
 #: Oldest to newest: lighter to darker.
 ROUND_COLOURS = ["#c5d6db", "#9bbac2", "#5f8f9b", "#2f707e", "#0b5563"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import results_cache
 from tracker.authorities.models import Authority
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
@@ -103,3 +104,9 @@ def estimate_bands(session: Session, start: date, end: date, client_id: int | No
     return [EstimateBand(i, title, client, EngagementStatus(status).value, rate, low, high,
                          Decimal(delivered).quantize(two), Decimal(planned).quantize(two))
             for i, title, client, status, rate, low, high, delivered, planned in session.execute(stmt)]
+
+
+def cached_estimate_bands(session: Session, start: date, end: date, client_id: int | None = None) -> list[EstimateBand]:
+    """estimate_bands, served again while no data has changed: the page and the API both call this."""
+    return results_cache.cached(session, "income-bands", (start, end, client_id),
+                                lambda: estimate_bands(session, start, end, client_id))

@@ -10,17 +10,15 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
-from tracker import clock
-from tracker.access import Role, roles
+from tracker import clock, exports
+from tracker.access import PROGRESS_READERS, roles
 from tracker.authorities.services import lead_authority
 from tracker.engagements.services import filtered_engagements, get_engagement
 from tracker.extensions import db
-from tracker.reports import exports, progress
-from tracker.reports.progress_chart import section_chart_svg
-from tracker.reports.progress_pdf import filename, render_pdf
-from tracker.reports.routes import bp, download, export_format
-
-READERS = (Role.ADMIN, Role.MANAGER, Role.CONSULTANT, Role.CLIENT)
+from tracker.reports.blueprint import bp, download, export_format
+from tracker.reports.progress import report as progress
+from tracker.reports.progress.chart import section_chart_svg
+from tracker.reports.progress.pdf import filename, render_pdf
 
 
 def _report(engagement_id: int) -> progress.ProgressReport:
@@ -32,7 +30,7 @@ def _chart(report: progress.ProgressReport):
     return section_chart_svg(report.rounds, report.section_titles)
 
 
-@roles(*READERS)
+@roles(*PROGRESS_READERS)
 @bp.get("/progress")
 def progress_index():
     """Which engagement's report: a client user's own authority's; every one for lead staff."""
@@ -40,7 +38,7 @@ def progress_index():
     return render_template("reports/progress_index.html", engagements=db.session.scalars(stmt).all())
 
 
-@roles(*READERS)
+@roles(*PROGRESS_READERS)
 @bp.get("/progress/<int:engagement_id>")
 def progress_report(engagement_id: int):
     report = _report(engagement_id)
@@ -54,7 +52,7 @@ def progress_report(engagement_id: int):
     return render_template("reports/progress.html", report=report, chart=_chart(report), lead=lead_authority(db.session))
 
 
-@roles(*READERS)
+@roles(*PROGRESS_READERS)
 @bp.get("/progress/<int:engagement_id>.pdf")
 def progress_pdf(engagement_id: int):
     report = _report(engagement_id)

@@ -1,0 +1,9 @@
+"""The audit log page. create_app calls init_app."""
+
+from flask import Flask
+
+from tracker.audit.routes import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,9 @@
+"""Action plans: goals and milestones, their pages. create_app calls init_app."""
+
+from flask import Flask
+
+from tracker.plans.routes import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

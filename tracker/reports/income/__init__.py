@@ -1,0 +1,1 @@
+"""The income report: figures, estimate bands, chart, pages and tables."""

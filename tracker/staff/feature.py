@@ -1,0 +1,9 @@
+"""Staff members: their pages. create_app calls init_app."""
+
+from flask import Flask
+
+from tracker.staff.routes import bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

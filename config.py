@@ -1,6 +1,7 @@
 """Configuration read from the environment.
 
-TRACKER_ENV picks the class (development, testing, production); DATABASE_URL
+TRACKER_ENV picks the class (development, testing, production; unset: development
+under the `flask` command, production anywhere else, e.g. gunicorn); DATABASE_URL
 picks the database (default: a SQLite file under instance/). SECRET_KEY comes
 from the environment; in development it is generated once into
 instance/secret_key (never committed); production refuses to start without it.
@@ -12,6 +13,9 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+
+import click
+from flask.cli import ScriptInfo
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -65,8 +69,8 @@ class Config:
     # RATELIMIT_STORAGE_URI=redis://host:6379 so they share the counts.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
-    # Seconds a worker may serve a report again while no data has changed
-    # (tracker/results_cache.py); 0 turns the cache off.
+    # Seconds a worker may serve a report, a rendered list or report page or an API list again
+    # while no data has changed (tracker/results_cache.py, tracker/page_cache.py); 0 turns them off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host
@@ -143,9 +147,30 @@ CONFIGS = {
 }
 
 
+def under_flask_command() -> bool:
+    """True while the `flask` command (flask run, flask db upgrade, ...) loads the app."""
+    context = click.get_current_context(silent=True)
+    return context is not None and context.find_object(ScriptInfo) is not None
+
+
+def default_environment() -> str:
+    """Without TRACKER_ENV: development under the `flask` command, production
+    anywhere else (gunicorn or any WSGI server importing app.py), so a server
+    started without settings refuses to run instead of running insecurely."""
+    return "development" if under_flask_command() else "production"
+
+
 def config_from_env() -> Config:
-    name = os.environ.get("TRACKER_ENV") or os.environ.get("FLASK_ENV") or "development"
+    chosen = os.environ.get("TRACKER_ENV") or os.environ.get("FLASK_ENV")
+    name = chosen or default_environment()
     try:
-        return CONFIGS[name]()
+        config_class = CONFIGS[name]
     except KeyError:
         raise ConfigError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}; got {name!r}") from None
+    try:
+        return config_class()
+    except ConfigError as error:
+        if chosen:
+            raise
+        raise ConfigError(f"{error} (TRACKER_ENV is not set, so outside the flask command the app runs as "
+                          "production; set TRACKER_ENV=development to try it out.)") from None

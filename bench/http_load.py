@@ -1,6 +1,8 @@
 """HTTP under load: gunicorn (2 workers, production config) serving the
 generated world, driven by wrk at 10 connections for BENCH_HTTP_SECONDS
-(default 30) per URL. Prints one JSON line per URL: requests/s, p50/p95/p99
+(default 30) per URL (bench/pages.py), then the readers-and-writers mix
+(bench/mix_load.py; BENCH_MIX=0 skips it, BENCH_WRK=0 runs only /healthz
+and the mix). Prints one JSON line per URL: requests/s, p50/p95/p99
 in ms, non-2xx/3xx responses and socket errors, and the ratio of its
 requests/s to the bare /healthz endpoint on the same server (the framework's
 ceiling). Afterwards the workers' peak RSS.
@@ -23,7 +25,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench.mix_load import Mix
+from bench.pages import page_targets
+
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run as a script: bench.* next to the app
 ROOT = HERE.parent
 LUA = HERE / "wrk_report.lua"
 
@@ -109,14 +115,12 @@ def main(fixtures_path: str, password: str) -> None:
             raise SystemExit(f"gunicorn did not start; see {log_path}")
         cookie = "Cookie: " + sign_in(port, fixtures["manager_email"], password)
         bearer = "Authorization: Bearer " + api_token(port, fixtures["manager_email"], password)
-        targets = [
-            ("healthz (bare Flask)", "/healthz", None),
-            ("engagement list", "/engagements/", cookie),
-            ("day list, page 500", f"/engagements/{fixtures['large_engagement_id']}/days?page=500&per_page=50", cookie),
-            ("income report page", "/reports/income", cookie),
-            ("API engagement list", "/api/v1/engagements?per_page=50", bearer),
-        ]
+        headers = {"cookie": cookie, "bearer": bearer, None: None}
+        targets = [("healthz (bare Flask)" if path == "/healthz" else label, path, headers[auth])
+                   for label, path, auth in page_targets(fixtures)]
         ceiling = None
+        if os.environ.get("BENCH_WRK") == "0":  # the mix alone (while developing it)
+            targets = targets[:1]
         for label, path, header in targets:
             for _ in range(4):  # warm both workers, as a live server would be
                 response, _ = request(port, "GET", path, headers=dict([header.split(": ", 1)]) if header else {})
@@ -127,6 +131,11 @@ def main(fixtures_path: str, password: str) -> None:
             ceiling = ceiling or result["rps"]
             result.update(name=f"http: {label}", path=path, ceiling_ratio=round(result["rps"] / ceiling, 3),
                           seconds=result["p95_ms"] / 1000)
+            print(json.dumps(result), flush=True)
+        if "writers_engagement_id" in fixtures and os.environ.get("BENCH_MIX", "1") != "0":
+            mix = Mix(port, fixtures, cookie.split(": ", 1)[1], bearer.rsplit(" ", 1)[1], page_targets(fixtures))
+            result = mix.run(seconds)
+            result["ceiling_ratio"] = round(result["read_rps"] / ceiling, 3) if ceiling else None
             print(json.dumps(result), flush=True)
         workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], check=False, capture_output=True, text=True).stdout.split()]
         print(json.dumps({"name": "http: gunicorn worker peak RSS", "rss_mb": peak_rss_mb(workers), "seconds": None}))

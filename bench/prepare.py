@@ -4,6 +4,8 @@
   weekdays), so "page 500 of an engagement's day list" exists at 50 a page;
 - a *draft* client whose one engagement holds exactly 5,000 delivered,
   unbilled days (20 people × 250 weekdays), for the draft-and-issue timing;
+- a *writers* engagement (ten people, open for ten years) where the
+  readers-and-writers mix books planned days while others read;
 - sign-ins for the HTTP load (a manager and a finance officer) and the lead's
   remittance details, without which nothing can be issued.
 
@@ -24,6 +26,7 @@ import sqlalchemy as sa
 
 from tracker import clock, create_app
 from tracker.access import SystemActor
+from tracker.assessments.models import Assessment
 from tracker.auth import services as auth
 from tracker.auth.models import User
 from tracker.authorities.models import Authority
@@ -37,6 +40,7 @@ from tracker.staff.models import StaffMember
 
 LARGE_TITLE = "Bench: national framework support (large)"
 DRAFT_TITLE = "Bench: 5,000 unbilled days"
+WRITERS_TITLE = "Bench: days logged during the readers-and-writers mix"
 
 
 def engagement_with_days(conn, client_name: str, title: str, people: int, dates: list[date], prefix: str) -> dict:
@@ -89,8 +93,26 @@ def main(out_path: str, password: str) -> None:
             large = {"engagement_id": existing}
             draft_id = db.session.scalar(sa.select(Engagement.id).where(Engagement.title == DRAFT_TITLE))
             draft = {"engagement_id": draft_id, "client_id": db.session.get(Engagement, draft_id).client_id}
+        writers_id = db.session.scalar(sa.select(Engagement.id).where(Engagement.title == WRITERS_TITLE))
+        if writers_id is None:
+            conn = db.session.connection()
+            writers_id = engagement_with_days(conn, "Bench Writers Client Council", WRITERS_TITLE, 10,
+                                              [today - timedelta(days=1)], "BenchW")["engagement_id"]
+            # Ten years ahead: room for the mix's writers to book planned days without double-booking.
+            conn.execute(sa.update(Engagement).where(Engagement.id == writers_id)
+                         .values(end_date=today + timedelta(days=3650)))
+            db.session.commit()
+        writer_staff = db.session.scalars(sa.select(EngagementMember.staff_id).where(
+            EngagementMember.engagement_id == writers_id).order_by(EngagementMember.staff_id)).all()
         finance_id = db.session.scalar(sa.select(User.id).where(User.email == "bench.finance@lead.example.org"))
-        fixtures = {"large_engagement_id": large["engagement_id"], "draft_engagement_id": draft["engagement_id"],
+        # The client progress page of the engagement with the most days among those with SAP rounds.
+        assessed = sa.select(Assessment.engagement_id)
+        progress_id = db.session.scalar(
+            sa.select(SupportDay.engagement_id).where(SupportDay.engagement_id.in_(assessed))
+            .group_by(SupportDay.engagement_id).order_by(sa.func.count().desc()).limit(1))
+        fixtures = {"large_engagement_id": large["engagement_id"], "progress_engagement_id": progress_id,
+                    "draft_engagement_id": draft["engagement_id"], "writers_engagement_id": writers_id,
+                    "writers_staff_ids": writer_staff, "today": today.isoformat(),
                     "draft_client_id": draft["client_id"], "finance_user_id": finance_id,
                     "manager_email": "bench.manager@lead.example.org", "finance_email": "bench.finance@lead.example.org"}
     with open(out_path, "w") as f:

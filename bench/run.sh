@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # make bench: generate the national-scale world on SQLite and on a throwaway
-# PostgreSQL, then measure every target of issue 7 on both and print one
+# PostgreSQL, then measure every target of issues 7 and 19 on both and print one
 # table (bench/table.py). Not part of make test.
 #   BENCH_DAYS=1000000 (support days)  BENCH_HTTP_SECONDS=30  BENCH_DBS="sqlite postgresql"
+#   BENCH_MIX=0 (skip the readers-and-writers mix)  BENCH_MIX_WRITE_INTERVAL=0.25 (s per writer)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/.venv/bin
 export PYTHONPATH=$PWD FLASK_APP=app.py TRACKER_TODAY=${TRACKER_TODAY:-2026-11-23}
+# The scripts below build the app in-process (not under `flask`): say which environment.
+export TRACKER_ENV=${TRACKER_ENV:-development}
 DAYS=${BENCH_DAYS:-1000000}
 OUT=${BENCH_OUT:-bench/results}
 PASSWORD="bench passphrase $(date +%s)"

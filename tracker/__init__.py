@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
-from tracker import extension_points, models  # noqa: F401  (every model, so the metadata is complete)
+from tracker import extension_points, json_depth, models  # noqa: F401  (every model, so the metadata is complete)
 from tracker.access import register_access
 from tracker.api import feature as api
 from tracker.assessments import feature as assessments
@@ -62,6 +62,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
     trust_proxy_headers(app)
+    json_depth.init_app(app)  # every request.get_json() refuses over-deep bodies
 
     register_extensions(app)
     register_converters(app)  # before any route is added

@@ -12,7 +12,7 @@ from tracker.assessments.models import (
 from tracker.audit.models import AuditLog
 from tracker.auth.models import ApiToken, User
 from tracker.authorities.models import Authority
-from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment, Refund
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
 from tracker.plans.models import Goal, GoalStandard, Milestone
@@ -40,6 +40,7 @@ __all__ = [
     "Milestone",
     "NumberSeries",
     "Payment",
+    "Refund",
     "SapLevel",
     "SapSection",
     "SapStandard",

@@ -11,12 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 PENNY = Decimal("0.01")
 QUARTER = Decimal("0.25")
 ZERO = Decimal("0.00")
+#: No money or days figure reaches this; anything larger is refused as input, so
+#: "1e999999999" is a ValueError here rather than decimal.Overflow later.
+LARGEST = Decimal("1e15")
 
 
 def to_decimal(value: object) -> Decimal:
     """Decimal from a str/int/Decimal; floats go through their shortest repr.
 
-    Raises ValueError for anything that is not a finite number.
+    Raises ValueError for anything that is not a finite number, or whose size
+    is LARGEST or more.
     """
     if isinstance(value, bool):
         raise ValueError("not a number")
@@ -39,6 +43,8 @@ def to_decimal(value: object) -> Decimal:
         raise ValueError("not a number")
     if not result.is_finite():
         raise ValueError("not a finite number")
+    if result.adjusted() >= LARGEST.adjusted():
+        raise ValueError("out of range")
     return result
 
 

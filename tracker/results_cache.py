@@ -19,21 +19,43 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from tracker import clock
 from tracker.audit.models import AuditLog
 
 T = TypeVar("T")
-MAX_ENTRIES = 64
+MAX_ENTRIES = 128  # reports, totals and rendered pages (tracker/page_cache.py)
 _store: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def data_stamp(session: Session) -> int:
-    """The newest audit row's id: changes whenever any recorded data does."""
-    return session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
+#: How far back the stamp counts audit rows (see data_stamp).
+STAMP_WINDOW = 256
+
+
+_STAMP = (sa.select(sa.func.max(AuditLog.id), sa.func.count())  # built once: it runs on every cached read
+          .where(AuditLog.id > sa.select(sa.func.max(AuditLog.id)).scalar_subquery() - STAMP_WINDOW))
+
+
+def data_stamp(session: Session) -> tuple[int, int]:
+    """The newest audit row's id, and how many rows the last STAMP_WINDOW ids hold.
+
+    The id moves whenever any recorded data changes. The count catches a change
+    committed *after* a newer one (on PostgreSQL two writers take ids 100 and
+    101, and 101 may commit first): the newest id stays 101 but the count of
+    rows in the window grows when 100 lands. One index range read.
+    Within one GET request it is read once (pages ask several cached questions).
+    """
+    memo = has_request_context() and request.method in ("GET", "HEAD")
+    if memo and "tracker_data_stamp" in g:
+        return g.tracker_data_stamp
+    row = session.execute(_STAMP).one()
+    stamp = (row[0] or 0, row[1])
+    if memo:
+        g.tracker_data_stamp = stamp
+    return stamp
 
 
 def clear() -> None:

@@ -36,10 +36,17 @@ NAVIGATION = [
 ]
 
 
+_NAV_BY_ROLE: dict[Role, list[tuple[str, str]]] = {}
+
+
 def nav_items() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
-    return [(label, endpoint) for label, endpoint, allowed in NAVIGATION if current_user.role in allowed]
+    role = current_user.role
+    items = _NAV_BY_ROLE.get(role)
+    if items is None:  # the same for everyone in a role: worked out once
+        items = _NAV_BY_ROLE[role] = [(label, endpoint) for label, endpoint, allowed in NAVIGATION if role in allowed]
+    return items
 
 
 #: Which navigation item a page belongs to, when that is not its blueprint's item.

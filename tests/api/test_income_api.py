@@ -25,11 +25,11 @@ def test_by_client_json(api_as, income_world):
     a, b = body["rows"]
     assert a == {"key": str(income_world.client_a.id), "label": "Client A Council", "days": "20.00",
                  "net_delivered": "10000.00", "net_invoiced": "10000.00", "net_paid": "6000.00",
-                 "outstanding": "6000.00", "wip": "0.00"}
+                 "outstanding": "6000.00", "wip": "0.00", "written_off": "0.00"}
     assert (b["label"], b["net_delivered"], b["wip"], b["outstanding"]) == ("Client B Council", "250.00", "250.00", "0.00")
     assert body["totals"] == {"key": "total", "label": "Total", "days": "20.50", "net_delivered": "10250.00",
                               "net_invoiced": "10000.00", "net_paid": "6000.00", "outstanding": "6000.00",
-                              "wip": "250.00"}
+                              "wip": "250.00", "written_off": "0.00"}
     band = next(e for e in body["estimates"] if e["engagement_id"] == income_world.engagement_a.id)
     assert (band["low_value"], band["high_value"], band["forecast_value"], band["position"]) == (
         "10000.00", "15000.00", "10000.00", "within")
@@ -78,10 +78,11 @@ def test_csv_has_totals_and_escapes_formulas(api_as, session, income_world):
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert 'filename="income-2026-04-01-2026-11-23-by-client.csv"' in r.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(r.get_data().decode("utf-8-sig"))))
-    assert rows[0] == ["Client", "Days delivered", "£ delivered (net)", "£ invoiced (net of credits)", "£ paid",
-                       "£ outstanding at end", "£ work in progress"]
+    assert rows[0] == ["Client", "Days delivered", "£ delivered (net)", "£ invoiced (net, less credits)",
+                       "£ paid (gross incl. VAT, less refunds)", "£ outstanding at end (gross incl. VAT)",
+                       "£ work in progress (net)", "£ written off (net)"]
     assert [row[0] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "Client A Council", "Client B Council", "Total"]
-    assert rows[-1] == ["Total", "21.50", "10750.00", "10000.00", "6000.00", "6000.00", "750.00"]
+    assert rows[-1] == ["Total", "21.50", "10750.00", "10000.00", "6000.00", "6000.00", "750.00", "0.00"]
 
 
 def test_xlsx_opens_with_totals_and_escaped_text(api_as, session, income_world):

@@ -18,7 +18,8 @@ def test_income_by_client_to_csv_and_xlsx(runner, session, world, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"Wrote {target}" in result.output
     rows = list(csv.DictReader(target.open(encoding="utf-8-sig", newline="")))
-    assert [(r["Client"], r["£ delivered (net)"], r["£ invoiced (net of credits)"], r["£ outstanding at end"])
+    assert [(r["Client"], r["£ delivered (net)"], r["£ invoiced (net, less credits)"],
+             r["£ outstanding at end (gross incl. VAT)"])
             for r in rows] == [("Client A Council", "10000.00", "10000.00", "12000.00"),
                                ("Total", "10000.00", "10000.00", "12000.00")]
 

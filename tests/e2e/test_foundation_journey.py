@@ -38,9 +38,7 @@ def test_admin_sets_up_a_client_and_an_engagement(page, live_server, demo_world,
     expect(page.get_by_text("£10,000.00 – £15,000.00")).to_be_visible()
     shot(page, "03-engagement-detail")
 
-    page.get_by_label("New status").select_option("approved")
-    page.get_by_label("Note").fill("Executive Board minute 7")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_text("Status is now Approved.")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Engagements").click()

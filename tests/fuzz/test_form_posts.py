@@ -40,7 +40,7 @@ def _engagement_forms(world):
         f"/engagements/{e}/days/new": ["staff_id", "worked_on", "activity", "days", "state", "billable", "notes"],
         f"/engagements/{e}/days/plan": ["staff_id", "first", "count", "days_each", "activity", "notes"],
         f"/engagements/{e}/edit": FORMS["/engagements/new"],
-        f"/engagements/{e}/status": ["status", "note"],
+        f"/engagements/{e}/status": ["action", "note", "confirmed"],
     }
 
 

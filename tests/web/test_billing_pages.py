@@ -54,11 +54,13 @@ def test_finance_drafts_reviews_issues_pays_and_credits_through_the_pages(login_
     assert draft.status == InvoiceStatus.PAID and draft.balance == 0
 
     credit_page = finance.get(f"/invoices/{draft.id}/credit").get_data(as_text=True)
-    assert credit_page.count('type="checkbox"') == 3 and "data-confirm=" in credit_page
-    missing = finance.post(f"/invoices/{draft.id}/credit", data={"line_ids": [draft.lines[2].id], "reason": ""})
+    assert credit_page.count('type="checkbox"') == 3 and " checked" not in credit_page  # nothing pre-ticked
+    missing = finance.post(f"/invoices/{draft.id}/credit", data={"line_ids": [draft.lines[2].id], "reason": "",
+                                                                 "outcome": "reinvoice"})
     assert 'id="reason-error"' in missing.get_data(as_text=True)
-    response = finance.post(f"/invoices/{draft.id}/credit", data={"line_ids": [draft.lines[2].id],
-                                                                  "reason": "Scoping was agreed free of charge"})
+    response = finance.post(f"/invoices/{draft.id}/credit", data={"line_ids": [draft.lines[2].id], "outcome": "reinvoice",
+                                                                  "reason": "Scoping was agreed free of charge",
+                                                                  "confirmed": "yes"})
     assert response.status_code == 302
     note = _only(session, kind="credit_note")
     page = finance.get(response.headers["Location"]).get_data(as_text=True)
@@ -145,6 +147,9 @@ def test_the_ledger_export_escapes_formulas_and_has_ledger_codes(login_as, world
     finance = login_as("finance")
     response = finance.get("/invoices/export?format=csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    assert f'filename="ledger_{TODAY.isoformat()}_to_{TODAY.isoformat()}.csv"' in response.headers["Content-Disposition"]
+    dated = finance.get("/invoices/export?format=csv&issued_from=2026-07-01&issued_to=2026-11-28")
+    assert 'filename="ledger_2026-07-01_to_2026-11-28.csv"' in dated.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3  # one per line: two invoice lines and one credit-note line
     assert {r["Engagement"] for r in rows} == {"'+SUM(A1:A9)"}

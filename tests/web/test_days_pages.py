@@ -139,7 +139,7 @@ def test_edit_and_delete_a_day(login_as, world, session):
 
 def test_a_consultant_cannot_edit_another_persons_day(login_as, world, session):
     d = day(session, world.engagement_a, world.staff["s2"], date(2026, 11, 2), "1")
-    assert login_as("consultant").get(f"/days/{d.id}/edit").status_code == 403
+    assert login_as("consultant").get(f"/days/{d.id}/edit").status_code == 404  # the days rule: not theirs
 
 
 def test_invoiced_days_show_read_only(login_as, world, session):

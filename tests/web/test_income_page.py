@@ -72,7 +72,7 @@ def test_csv_download_has_rows_and_totals(login_as, paid_world):
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [r["Client"] for r in rows] == ["Client A Council", "Client B Council", "Total"]
     assert rows[0]["£ delivered (net)"] == "10000.00" and rows[-1]["£ delivered (net)"] == "10250.00"
-    assert rows[-1]["£ outstanding at end"] == "6000.00"
+    assert rows[-1]["£ outstanding at end (gross incl. VAT)"] == "6000.00"
 
 
 def test_xlsx_download(login_as, paid_world):

@@ -48,7 +48,8 @@ def test_engagement_form_errors_sit_beside_their_fields_and_keep_input(client, w
 def test_status_change_shows_who_and_when(client, world):
     login(client, world.users["manager"])
     e = world.engagement_a
-    response = client.post(f"/engagements/{e.id}/status", data={"status": "closed", "note": "Work complete"})
+    response = client.post(f"/engagements/{e.id}/status", data={"action": "close", "note": "Work complete",
+                                                                "confirmed": "yes"})
     assert response.status_code == 302
     page = client.get(f"/engagements/{e.id}").get_data(as_text=True)
     assert "Work complete" in page and "Max Manager" in page

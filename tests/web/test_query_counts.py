@@ -27,6 +27,7 @@ PAGES = [
     "/invoices/?per_page=100",
     "/audit/?per_page=100",
     "/reports/capacity",
+    "/reports/capacity?green=1",  # the green majority unfolded
 ]
 API = [
     "/api/v1/engagements?per_page=100",

@@ -9,6 +9,7 @@ from flask import Blueprint, request
 
 from tracker.api.schema import Field, Int, Schema
 from tracker.errors import DomainError, ValidationFailed
+from tracker.json_depth import MAX_JSON_DEPTH, JSONTooDeep, check_depth
 from tracker.pagination import Page, page_args
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -69,6 +70,10 @@ def json_body() -> object:
     """The parsed JSON body; 400 when it is not JSON."""
     if not request.is_json:
         raise BadRequest("Send a JSON body with Content-Type: application/json.")
+    try:
+        check_depth(request.get_data(cache=True))
+    except JSONTooDeep as exc:
+        raise BadRequest(str(exc), {"body": f"nested more than {MAX_JSON_DEPTH} levels"}) from None
     data = request.get_json(silent=True)
     if data is None:
         raise BadRequest("The body is not valid JSON.")

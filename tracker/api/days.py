@@ -4,15 +4,16 @@ from flask import request
 from flask_login import current_user
 
 from tracker import clock
-from tracker.access import DELIVERERS, LEAD_STAFF, Role, roles
+from tracker.access import DELIVERERS, LEAD_STAFF, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
+from tracker.dates import parse_month
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
-from tracker.errors import Forbidden, ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_json
 from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
@@ -27,6 +28,7 @@ DaySchema = Schema("SupportDay", {
                  description="planned or delivered on input; invoiced is set by invoicing."),
     "goal_id": Int(nullable=True, minimum=1, description="The action-plan goal the day served."),
     "notes": Str(max_length=NOTES_MAX, default=""),
+    "written_off": Bool(read_only=True, description="Credited and written off: stays invoiced, never billable again."),
 })
 
 ImportResult = Schema("DayImportResult", {"imported": Int(read_only=True)})
@@ -61,16 +63,12 @@ def list_days(engagement_id: int):
     q = query_values(FILTERS)
     month = None
     if "month" in q:
-        try:
-            year, mon = (int(p) for p in q["month"].split("-"))
-            month = date(year, mon, 1)
-        except ValueError:
-            raise ValidationFailed("Some query parameters are not valid.", {"month": "month must be YYYY-MM"}) from None
+        month = parse_month(q["month"])
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     services.confine_to_own_days(current_user, filters)
     stmt = services.days_query(engagement.id, filters)
-    return list_response(DaySchema, paginate_deferred(db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page,
-                                                      options=services.one_engagement_rows()))
+    return cached_json(lambda: list_response(DaySchema, paginate_deferred(
+        db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page, options=services.one_engagement_rows())))
 
 
 @roles(*DELIVERERS)
@@ -84,10 +82,7 @@ def create_day(engagement_id: int):
 
 
 def _visible_day(day_id: int):
-    day = services.get_day(db.session, current_user, day_id)
-    if current_user.role == Role.CLIENT:
-        raise Forbidden("Client users cannot see individual days.")
-    return day
+    return services.get_day(db.session, current_user, day_id)  # 404 outside the days rule
 
 
 @roles(*LEAD_STAFF)

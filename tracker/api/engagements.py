@@ -14,6 +14,7 @@ from tracker.engagements.models import Engagement, EngagementKind, EngagementMem
 from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_json
 from tracker.pagination import paginate
 from tracker.staff.models import StaffMember
 
@@ -96,9 +97,13 @@ def _input(data: dict, base: Engagement | None = None) -> services.EngagementInp
 def list_engagements():
     page, per_page = paging()
     filters = query_values(FILTERS)
-    stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
-    result = paginate(db.session, stmt, page, per_page)
-    return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
+
+    def build() -> dict:
+        stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
+        result = paginate(db.session, stmt, page, per_page)
+        return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
+
+    return cached_json(build)
 
 
 @roles(*MANAGERS)

@@ -9,6 +9,7 @@ from tracker.api import (  # noqa: F401  (each module's views are on api_bp)
     days,
     docs,
     engagements,
+    finance,
     income,
     invoices,
     plans,

@@ -21,9 +21,11 @@ QUERY = [
 IncomeRowSchema = Schema("IncomeRow", {
     "key": Str(description="YYYY-MM, an id, or an activity; '' for invoices covering several engagements"),
     "label": Str(), "days": Dec(2), "net_delivered": Dec(2), "net_invoiced": Dec(2),
-    "net_paid": Dec(2, nullable=True, description="Payments received in the period; null where not attributable."),
-    "outstanding": Dec(2, nullable=True, description="Owed at the end of the period; null where not attributable."),
-    "wip": Dec(2, description="Delivered in the period, on no live invoice."),
+    "net_paid": Dec(2, nullable=True, description="Payments received in the period less refunds paid out (gross, "
+                                                  "VAT included); null where not attributable."),
+    "outstanding": Dec(2, nullable=True, description="Owed at the end of the period (gross); null where not attributable."),
+    "wip": Dec(2, description="Delivered in the period, on no live invoice (net)."),
+    "written_off": Dec(2, description="Delivered in the period, credited and written off (net)."),
 })
 EstimateBandSchema = Schema("IncomeEstimateBand", {
     "engagement_id": Int(), "title": Str(), "client_name": Str(), "status": Str(), "day_rate": Dec(2),

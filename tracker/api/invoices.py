@@ -39,6 +39,7 @@ InvoiceLineSchema = Schema("InvoiceLine", {
     "support_day_ids": ListOf(Int(), read_only=True, description="The support days this line covers."),
     "credits_line_id": Int(nullable=True, read_only=True, description="On a credit note: the invoice line it credits."),
     "credited": Bool(read_only=True, attr="is_credited", description="On an invoice: this line has been credited."),
+    "write_off": Bool(read_only=True, description="On a credit-note line: its days were written off."),
 })
 
 PaymentSchema = Schema("Payment", {
@@ -65,7 +66,10 @@ InvoiceSchema = Schema("Invoice", {
     "gross": Dec(2, read_only=True),
     "paid": Dec(2, read_only=True),
     "credited": Dec(2, read_only=True, description="Gross credited by credit notes."),
-    "balance": Dec(2, read_only=True, description="gross - credited - paid (0 on drafts and credit notes)."),
+    "refunded": Dec(2, read_only=True, description="Refunds paid back on a credit balance."),
+    "balance": Dec(2, read_only=True, description="gross - credited - paid + refunded (0 on drafts and credit notes); "
+                                                  "below zero: a refund is due."),
+    "refund_due": Bool(read_only=True, description="The balance is below zero: a refund is due."),
     "purchase_order": Str(read_only=True),
     "credits_id": Int(nullable=True, read_only=True, description="On a credit note: the invoice it credits."),
     "credit_note_ids": ListOf(Int(), read_only=True),
@@ -79,6 +83,7 @@ InvoiceSchema = Schema("Invoice", {
     "remittance_details": Str(read_only=True),
     "lines": ListOf(Nested(InvoiceLineSchema), read_only=True, max_items=10000),
     "payments": ListOf(Nested(PaymentSchema), read_only=True, max_items=10000),
+    "refunds": ListOf(Nested(PaymentSchema), read_only=True, max_items=10000, description="Refunds paid back."),
 })
 
 DraftRequest = Schema("DraftRequest", {
@@ -91,6 +96,8 @@ CreditRequest = Schema("CreditRequest", {
     "reason": Str(required=True, min_length=1, max_length=1000, description="Printed on the credit note."),
     "line_ids": ListOf(Int(minimum=1), nullable=True, default=None, max_items=1000,
                        description="Credit only these lines (default: every line not yet credited)."),
+    "write_off": Bool(default=False, description="true: the credited days are written off, never invoiceable again "
+                                                 "(shown as written off in reports); false: they can be invoiced again."),
 })
 
 FILTERS = [
@@ -107,6 +114,7 @@ def dump_invoice(invoice: Invoice) -> dict:
     today = clock.today()
     return InvoiceSchema.dump(
         invoice, overdue=invoice.is_overdue(today), days_overdue=invoice.days_overdue(today), balance=invoice.balance,
+        refund_due=invoice.refund_due,
         credit_note_ids=[note.id for note in invoice.credit_notes],
     )
 
@@ -121,7 +129,7 @@ def list_invoices():
     lines = selectinload(Invoice.lines)
     stmt = billing.filtered(current_user, filters, clock.today()).order_by(Invoice.id).options(
         lines.selectinload(InvoiceLine.day_links), lines.selectinload(InvoiceLine.credited_by),
-        selectinload(Invoice.payments), selectinload(Invoice.credit_notes),
+        selectinload(Invoice.payments), selectinload(Invoice.refunds), selectinload(Invoice.credit_notes),
     )
     return list_response(InvoiceSchema, paginate(db.session, stmt, page, per_page), dump_invoice)
 
@@ -164,12 +172,14 @@ def issue_invoice(invoice_id: int):
 
 @roles(*FINANCE_ROLES)
 @api_bp.post("/invoices/<int:invoice_id>/credit")
-@operation("Credit an issued invoice (all lines, or line_ids): returns the credit note; its days become invoiceable again",
+@operation("Credit an issued invoice (all lines, or line_ids): returns the credit note; its days become invoiceable "
+           "again, or with write_off are written off",
            tags=["invoices"], request=CreditRequest, response=InvoiceSchema, status=201)
 def credit_invoice(invoice_id: int):
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
     data = load(CreditRequest)
-    note = billing.credit_invoice(db.session, current_user, invoice, data["reason"], clock.today(), data.get("line_ids"))
+    note = billing.credit_invoice(db.session, current_user, invoice, data["reason"], clock.today(), data.get("line_ids"),
+                                  write_off=data.get("write_off", False))
     return dump_invoice(note), 201
 
 

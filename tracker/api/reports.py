@@ -13,7 +13,7 @@ FLAGS = ["green", "amber", "red"]
 FORMAT = Param("format", Str(enum=["json", "csv", "xlsx"]), "json (default), csv or xlsx")
 
 CapacityRow = Schema("CapacityRow", {
-    "staff_id": Int(), "name": Str(), "capacity_days": Dec(2), "external_delivered": Dec(2),
+    "staff_id": Int(), "name": Str(), "team": Str(), "capacity_days": Dec(2), "external_delivered": Dec(2),
     "external_planned": Dec(2), "share": Dec(4, nullable=True), "cap_share": Dec(2), "flag": Str(enum=FLAGS),
 })
 ForwardRow = Schema("CapacityForwardMonth", {

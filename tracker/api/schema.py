@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tracker.dates import EARLIEST, LATEST, in_range
 from tracker.errors import ValidationFailed
 from tracker.money import to_decimal
 
@@ -202,9 +203,12 @@ class Date(Field):
         try:
             if not _ISO_DATE.fullmatch(value):
                 raise ValueError
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             raise FieldError("must be a date YYYY-MM-DD") from None
+        if not in_range(parsed):
+            raise FieldError(f"must be a date between {EARLIEST} and {LATEST}")
+        return parsed
 
     def format(self, value):
         return value.isoformat()

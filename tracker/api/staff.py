@@ -14,6 +14,7 @@ StaffSchema = Schema("StaffMember", {
     "id": Int(read_only=True),
     "name": Str(required=True, min_length=1, max_length=120),
     "job_title": Str(max_length=120, default=""),
+    "team": Str(max_length=services.TEAM_MAX, default="", description="The team or service, e.g. \"Early Help\"; \"\" for none."),
     "email": Str(required=True, max_length=254),
     "monthly_capacity_days": Dec(2, minimum=0, maximum=31, default=Decimal("18")),
     "external_cap_share": Dec(2, minimum=0, maximum=1, default=Decimal("0.20"),

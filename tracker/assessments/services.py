@@ -16,6 +16,7 @@ from tracker.assessments import framework
 from tracker.assessments.models import Assessment, AssessmentResponse, SapStandard, Score
 from tracker.audit import services as audit
 from tracker.database import utcnow
+from tracker.dates import check_fields
 from tracker.engagements.models import Engagement
 from tracker.engagements.policy import check_may_edit, check_may_score, visible
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -106,6 +107,7 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
         fields["label"] = "Use at most 80 characters."
     if not isinstance(data.assessed_on, date):
         fields["assessed_on"] = "Give the date of the exercise (YYYY-MM-DD)."
+    check_fields(fields, assessed_on=data.assessed_on)
     areas: list[str] = []
     raw_areas = data.key_areas if isinstance(data.key_areas, list) else [data.key_areas]
     for raw in raw_areas:

@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request
 from tracker.access import Role, roles
 from tracker.audit import readable
 from tracker.audit.models import AuditLog
+from tracker.dates import in_range
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
 from tracker.web import LONDON
@@ -18,10 +19,12 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _date(raw: str | None) -> date | None:
+    """A filter date; malformed or out of range (tracker.dates) is no filter."""
     try:
-        return date.fromisoformat(raw) if raw else None
+        value = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return value if value is not None and in_range(value) else None
 
 
 def audit_query(who: str = "", entity: str = "", action: str = "", entity_id: str = "",

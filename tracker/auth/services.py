@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from tracker.access import Role
 from tracker.addresses import normalise_email
@@ -37,13 +38,21 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
     return user
 
 
+@functools.cache
+def signed_in_user_options() -> tuple:
+    """Every request loads the signed-in user: the users row alone. Its authority (shown to
+    client users) and staff record are read only if a page asks for them. Built once, on first
+    use (after every model is mapped)."""
+    return (lazyload(User.authority), lazyload(User.staff))
+
+
 def load_session_user(session: Session, session_id: str) -> User | None:
     """Flask-Login's loader: ``"<id>:<version>"``; an old version is signed out."""
     try:
         user_id, version = (int(part) for part in session_id.split(":"))
     except (ValueError, AttributeError):
         return None
-    user = session.get(User, user_id)
+    user = session.get(User, user_id, options=signed_in_user_options())
     if user is None or not user.active or user.session_version != version:
         return None
     return user
@@ -171,7 +180,8 @@ def issue_token(session: Session, user: User, now: datetime, lifetime: timedelta
 def user_for_token(session: Session, plain: str, now: datetime) -> User | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
         return None
-    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(plain))
+                         .options(joinedload(ApiToken.user).options(*signed_in_user_options())))
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):

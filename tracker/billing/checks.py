@@ -1,6 +1,6 @@
 """Invoice rules for `flask check` (docs/data-model.md rules 2–3): no day on two live
 invoices, every total the sum of its stored lines, gap-free numbers, payments
-adding up. Each check aggregates in SQL and reports at most 50 problems."""
+and refunds adding up (a refund never passes the credit balance). Each check aggregates in SQL and reports at most 50 problems."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceLineDay, InvoiceStatus, NumberSeries, Payment
+from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceLineDay, InvoiceStatus, NumberSeries, Payment, Refund
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 
@@ -40,7 +40,7 @@ def no_day_on_two_live_invoices(session: Session) -> list[str]:
     problems = [f"support day {r.support_day_id} is on {r.n} live invoice lines" for r in session.execute(stmt)]
     unclaimed = (
         sa.select(SupportDay.id)
-        .where(SupportDay.state == DayState.INVOICED)
+        .where(SupportDay.state == DayState.INVOICED, SupportDay.written_off.is_(False))
         .where(~sa.exists().where(InvoiceDayClaim.support_day_id == SupportDay.id))
         .limit(LIMIT)
     )
@@ -86,6 +86,22 @@ def payments_add_up(session: Session) -> list[str]:
     return [f"invoice {r.number or r.id}: paid {r.paid} but payments add up to {r.sum}" for r in session.execute(stmt)]
 
 
+def refunds_add_up(session: Session) -> list[str]:
+    refunded = sa.select(Refund.invoice_id, dsum(Refund.amount).label("refunded")).group_by(Refund.invoice_id).subquery()
+    total = sa.func.coalesce(refunded.c.refunded, 0)
+    stmt = (
+        sa.select(Invoice.id, Invoice.number, Invoice.refunded, total.label("sum"),
+                  (Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded).label("balance"))
+        .outerjoin(refunded, refunded.c.invoice_id == Invoice.id)
+        .where(sa.or_(sa.func.round(Invoice.refunded * 100) != sa.func.round(total * 100),
+                      sa.and_(Invoice.refunded > 0,
+                              sa.func.round((Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded) * 100) > 0)))
+        .limit(LIMIT)
+    )
+    return [f"invoice {r.number or r.id}: refunded {r.refunded}, refunds add up to {r.sum}, balance {r.balance}"
+            for r in session.execute(stmt)]
+
+
 def numbers_are_gap_free(session: Session) -> list[str]:
     series: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     problems: list[str] = []
@@ -122,4 +138,5 @@ CHECKS = (
     ("invoice totals are the sum of their lines", totals_are_sum_of_lines),
     ("payments add up to each invoice's paid figure", payments_add_up),
     ("invoice and credit-note numbers are gap-free", numbers_are_gap_free),
+    ("refunds add up to each invoice's refunded figure and never pass its credit balance", refunds_add_up),
 )

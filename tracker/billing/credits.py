@@ -4,13 +4,16 @@ Crediting makes a credit note in its own gap-free series that references the
 invoice, with one negative line per credited line (figures negated exactly, so
 invoice plus credit nets to zero). The credited lines' day claims are
 released and their days go back to delivered: they can be invoiced again,
-once. Each invoice line can be credited at most once (a unique key on
+once; or, with ``write_off``, the days are written off: they stay invoiced
+(locked), flagged ``written_off``, and are never billable again. Each invoice line can be credited at most once (a unique key on
 ``credits_line_id`` holds that even under races); partial credits choose lines.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -55,7 +58,7 @@ def settled_status(invoice: Invoice, fully_credited: bool) -> InvoiceStatus:
     """An issued invoice's status from its figures."""
     if fully_credited:
         return InvoiceStatus.CREDITED
-    if invoice.gross - invoice.credited - invoice.paid <= ZERO:
+    if invoice.balance <= ZERO:
         return InvoiceStatus.PAID
     if invoice.paid > ZERO:
         return InvoiceStatus.PART_PAID
@@ -90,13 +93,44 @@ def _chosen_lines(invoice: Invoice, already: set[int], line_ids) -> list[Invoice
     return [line for line in invoice.lines if line.id in wanted]
 
 
-def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today: date, line_ids=None) -> Invoice:
-    """A credit note for the whole invoice, or for chosen lines; frees their days."""
-    queries.lock_invoice(session, invoice)
+@dataclass(frozen=True)
+class CreditPreview:
+    lines: list
+    net: Decimal
+    gross: Decimal
+    write_off: bool
+
+
+def _creditable(invoice: Invoice) -> None:
     if invoice.is_credit_note:
         raise NotCreditable("A credit note cannot itself be credited.")
     if invoice.is_draft:
         raise NotCreditable(f"{invoice.label} is a draft: delete it instead of crediting it.")
+
+
+def _write_off_flag(write_off) -> bool:
+    if write_off in (None, False, "", "reinvoice"):
+        return False
+    if write_off in (True, "write_off"):
+        return True
+    raise ValidationFailed.for_field("write_off", "Choose whether to re-invoice these days later or write them off.")
+
+
+def preview_credit(session: Session, invoice: Invoice, line_ids, write_off=False) -> CreditPreview:
+    """What a credit would cover (for the confirmation), checked like the credit itself."""
+    _creditable(invoice)
+    chosen = _chosen_lines(invoice, credited_line_ids(session, invoice), line_ids)
+    return CreditPreview(chosen, sum((line.net for line in chosen), ZERO), sum((line.gross for line in chosen), ZERO),
+                         _write_off_flag(write_off))
+
+
+def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today: date, line_ids=None,
+                   write_off=False) -> Invoice:
+    """A credit note for the whole invoice, or for chosen lines; frees their
+    days for re-invoicing, or writes them off (never billable again)."""
+    queries.lock_invoice(session, invoice)
+    _creditable(invoice)
+    write_off = _write_off_flag(write_off)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.for_field("reason", "Say why the invoice is being credited; it is printed on the credit note.")
@@ -121,7 +155,7 @@ def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today
             description=line.description, engagement_title=line.engagement_title, staff_name=line.staff_name,
             purchase_order=line.purchase_order, first_day=line.first_day, last_day=line.last_day,
             days=-line.days, rate=line.rate, net=-line.net, vat_rate=line.vat_rate, vat_note=line.vat_note,
-            vat=-line.vat, gross=-line.gross, credits_line_id=line.id,
+            vat=-line.vat, gross=-line.gross, credits_line_id=line.id, write_off=write_off,
         )
         copy.day_links = [InvoiceLineDay(support_day_id=link.support_day_id, worked_on=link.worked_on, days=link.days)
                           for link in line.day_links]
@@ -142,8 +176,10 @@ def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today
     ))
     session.execute(sa.delete(InvoiceDayClaim).where(InvoiceDayClaim.line_id.in_(chosen_ids)))
     if released:
+        # Re-invoice later: back to delivered. Write off: stays invoiced (locked), flagged, never billable again.
+        values = {"written_off": True} if write_off else {"state": DayState.DELIVERED}
         session.execute(
-            sa.update(SupportDay).where(SupportDay.id.in_(released)).values(state=DayState.DELIVERED, updated_at=utcnow()),
+            sa.update(SupportDay).where(SupportDay.id.in_(released)).values(**values, updated_at=utcnow()),
             execution_options={"synchronize_session": "fetch"},
         )
     before = {"status": invoice.status, "credited": invoice.credited}
@@ -152,7 +188,8 @@ def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today
     audit.record(session, actor, "credit", "invoice", invoice.id, before,
                  {"status": invoice.status, "credited": invoice.credited, "credit_note": note.number})
     audit.record(session, actor, "issue", "invoice", note.id, None,
-                 describe(note) | {"released_support_day_ids": released,
+                 describe(note) | {"write_off": write_off,
+                                   ("written_off_support_day_ids" if write_off else "released_support_day_ids"): released,
                                    "covered_support_day_ids": covered_day_ids(session, chosen_ids)})
     session.commit()
     return note

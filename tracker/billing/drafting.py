@@ -30,8 +30,9 @@ from tracker.billing.models import (
     InvoiceLineDay,
     InvoiceStatus,
 )
-from tracker.billing.pricing import price_line, total
+from tracker.billing.pricing import line_key, month_of, price_line, total
 from tracker.database import dsum, utcnow
+from tracker.dates import check_fields
 from tracker.days.models import Activity, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.errors import Conflict, ValidationFailed
@@ -63,6 +64,7 @@ def _clean(session: Session, client_id, up_to, engagement_id) -> tuple[Authority
         fields["client_id"] = "Choose the client authority to invoice."
     if not isinstance(up_to, date):
         fields["up_to"] = "Give the date to invoice up to (YYYY-MM-DD)."
+    check_fields(fields, up_to=up_to)
     engagement = None
     if engagement_id not in (None, "", 0):
         try:
@@ -78,9 +80,9 @@ def _clean(session: Session, client_id, up_to, engagement_id) -> tuple[Authority
 
 def _line_order(engagements: dict, staff: dict):
     def key(group_key):
-        engagement_id, staff_id, activity = group_key
+        engagement_id, staff_id, activity, month = group_key
         engagement = engagements[engagement_id]
-        return (engagement.start_date, engagement.id, staff[staff_id].name, staff_id, ACTIVITY_ORDER[activity])
+        return (engagement.start_date, engagement.id, staff[staff_id].name, staff_id, ACTIVITY_ORDER[activity], month)
 
     return key
 
@@ -141,9 +143,10 @@ def build_invoice(session: Session, actor, client_id, up_to, today: date, engage
                      "already on an invoice, or none has been recorded.",
         )
 
+    # One line per pricing line (docs/finance.md): engagement, staff member, activity, month.
     groups: dict[tuple, list] = defaultdict(list)
     for row in rows:
-        groups[(row.engagement_id, row.staff_id, row.activity)].append(row)
+        groups[line_key(row)].append(row)
     engagements = {e.id: e for e in session.scalars(sa.select(Engagement).where(Engagement.id.in_({k[0] for k in groups})))}
     staff = {s.id: s for s in session.scalars(sa.select(StaffMember).where(StaffMember.id.in_({k[1] for k in groups})))}
 
@@ -154,7 +157,7 @@ def build_invoice(session: Session, actor, client_id, up_to, today: date, engage
     session.add(invoice)
     purchase_orders: list[str] = []
     for position, key in enumerate(sorted(groups, key=_line_order(engagements, staff)), start=1):
-        engagement_id_, staff_id, activity = key
+        engagement_id_, staff_id, activity, _month = key
         days_rows = groups[key]
         eng, person = engagements[engagement_id_], staff[staff_id]
         days = sum((r.days for r in days_rows), Decimal("0.00"))
@@ -179,7 +182,7 @@ def build_invoice(session: Session, actor, client_id, up_to, today: date, engage
     # Thousands of days: link and claim them with two bulk INSERTs, not one ORM object each.
     links, claims, now = [], [], utcnow()
     for line in invoice.lines:
-        for r in groups[(line.engagement_id, line.staff_id, line.activity)]:
+        for r in groups[(line.engagement_id, line.staff_id, line.activity, month_of(line.first_day))]:
             links.append({"line_id": line.id, "support_day_id": r.id, "worked_on": r.worked_on, "days": r.days})
             claims.append({"support_day_id": r.id, "invoice_id": invoice.id, "line_id": line.id, "claimed_at": now})
     conn = session.connection()  # Core executemany: no ORM bookkeeping per row

@@ -1,4 +1,5 @@
-"""The ledger export: issued invoices and credit notes, one row per line, with
+"""The ledger export: issued invoices and credit notes, one row per line, and
+refunds (document type "Refund", gross = the amount paid back), with
 the cost-centre and income-code columns from settings (as in force on the
 issue date), as CSV or XLSX.
 
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.billing import specs
-from tracker.billing.models import Invoice, InvoiceStatus
+from tracker.billing.models import Invoice, InvoiceStatus, Refund
 from tracker.exports import escape_formula
 
 COLUMNS = [
@@ -56,7 +57,41 @@ def documents(session: Session, filters: ExportFilters) -> list[Invoice]:
     return list(session.scalars(stmt))
 
 
+def period_stamp(data: list[dict], filters: ExportFilters, today: date) -> str:
+    """The period the file holds, for its name: 2026-07-01_to_2026-11-28 (from the
+    first document when no start was given, to today when no end was)."""
+    first = filters.issued_from or min((row["issued_on"] for row in data), default=today)
+    return f"{first.isoformat()}_to_{(filters.issued_to or today).isoformat()}"
+
+
+def refund_rows(session: Session, filters: ExportFilters, codes) -> list[dict]:
+    """Refunds paid back on credit balances, one row each, dated when paid."""
+    stmt = sa.select(Refund).join(Invoice, Invoice.id == Refund.invoice_id).order_by(Refund.paid_on, Refund.id)
+    if filters.issued_from:
+        stmt = stmt.where(Refund.paid_on >= filters.issued_from)
+    if filters.issued_to:
+        stmt = stmt.where(Refund.paid_on <= filters.issued_to)
+    if filters.client_id:
+        stmt = stmt.where(Invoice.client_id == filters.client_id)
+    out = []
+    for refund in session.scalars(stmt):
+        invoice = refund.invoice
+        cost_centre, income_code = codes(refund.paid_on)
+        out.append({
+            "document_type": "Refund", "number": invoice.number, "issued_on": refund.paid_on, "due_on": None,
+            "credits_number": "", "client_id": invoice.client_id, "customer": invoice.customer_name,
+            "purchase_order": invoice.purchase_order, "cost_centre": cost_centre, "income_code": income_code,
+            "line": None, "engagement_id": None, "engagement": "",
+            "description": f"Refund of the credit balance on {invoice.number}"
+                           + (f", reference {refund.reference}" if refund.reference else ""),
+            "activity": "", "first_day": None, "last_day": None, "days": None, "rate": None, "net": None,
+            "vat_rate": "", "vat": None, "gross": refund.amount, "vat_note": "", "support_day_ids": "",
+        })
+    return out
+
+
 def rows(session: Session, filters: ExportFilters) -> list[dict]:
+    """Document lines, then refunds, in date order."""
     out = []
     codes: dict[date, tuple[str, str]] = {}
     for invoice in documents(session, filters):
@@ -76,6 +111,14 @@ def rows(session: Session, filters: ExportFilters) -> list[dict]:
                 "gross": line.gross, "vat_note": line.vat_note,
                 "support_day_ids": " ".join(str(i) for i in line.support_day_ids),
             })
+
+    def code_on(on: date):
+        if on not in codes:
+            codes[on] = specs.ledger_codes(session, on)
+        return codes[on]
+
+    out += refund_rows(session, filters, code_on)
+    out.sort(key=lambda row: row["issued_on"])  # stable: documents keep their order within a day
     return out
 
 

@@ -5,12 +5,14 @@ from flask import Flask
 
 from tracker.billing import checks, guards, specs
 from tracker.billing.cli import invoices_cli
+from tracker.billing.finance_routes import bp as finance_bp
 from tracker.billing.routes import bp
 from tracker.extension_points import extension_points
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(finance_bp)  # refunds, statements, the invoice logo
     app.cli.add_command(invoices_cli)
     points = extension_points(app)
     points.add_settings(*specs.SPECS)  # invoice prefixes, terms, remittance, ledger codes

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -28,6 +28,13 @@ class CreditForm(FlaskForm):
     )
     reason = TextAreaField("Reason (printed on the credit note)",
                            validators=[DataRequired("Say why the invoice is being credited."), Length(max=1000)])
+    #: No default: the officer chooses what happens to the days.
+    outcome = RadioField("What happens to these days?", choices=options([
+        ("reinvoice", "Re-invoice these days later (they go back to Uninvoiced work)"),
+        ("write_off", "Write them off (never billable again; shown as written off)"),
+    ]), validators=[DataRequired("Choose whether to re-invoice these days later or write them off.")])
+    #: Set on the confirmation step, which states the amount.
+    confirmed = HiddenField()
 
 
 class PaymentForm(FlaskForm):

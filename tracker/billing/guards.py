@@ -26,12 +26,13 @@ from tracker.billing.models import (
     InvoiceLineDay,
     InvoiceStatus,
     Payment,
+    Refund,
 )
 from tracker.days.models import DayState, SupportDay
 from tracker.errors import Locked
 
 #: The only columns of an issued invoice that may still change.
-MUTABLE_ONCE_ISSUED = frozenset({"status", "paid", "credited"})
+MUTABLE_ONCE_ISSUED = frozenset({"status", "paid", "credited", "refunded"})
 #: A claimed day's columns that feed the invoice's figures.
 BILLED_DAY_COLUMNS = ("engagement_id", "staff_id", "worked_on", "activity", "days", "billable")
 #: The SQLSTATE the PostgreSQL triggers raise.
@@ -167,6 +168,8 @@ def _issued_invoices_are_read_only(session, flush_context, instances):
                 _check_line_day(session, obj, deleting=False)
             elif isinstance(obj, Payment) and session.is_modified(obj):
                 raise InvoiceLocked("Payments cannot be changed once recorded.")
+            elif isinstance(obj, Refund) and session.is_modified(obj):
+                raise InvoiceLocked("Refunds cannot be changed once recorded.")
             elif isinstance(obj, InvoiceDayClaim) and session.is_modified(obj):
                 _check_claim_release(session, obj)
             elif isinstance(obj, SupportDay) and session.is_modified(obj):
@@ -180,6 +183,8 @@ def _issued_invoices_are_read_only(session, flush_context, instances):
                 _check_line_day(session, obj, deleting=True)
             elif isinstance(obj, Payment):
                 raise InvoiceLocked("Payments cannot be deleted once recorded.")
+            elif isinstance(obj, Refund):
+                raise InvoiceLocked("Refunds cannot be deleted once recorded.")
             elif isinstance(obj, InvoiceDayClaim):
                 _check_claim_release(session, obj)
             elif isinstance(obj, SupportDay):

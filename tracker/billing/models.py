@@ -66,6 +66,7 @@ class Invoice(Base):
         sa.CheckConstraint("(kind = 'credit_note') = (credits_id IS NOT NULL)", name="credit_note_credits_invoice"),
         sa.CheckConstraint("ROUND(gross * 100) = ROUND(net * 100) + ROUND(vat * 100)", name="gross_is_net_plus_vat"),
         sa.CheckConstraint("paid >= 0 AND credited >= 0", name="paid_and_credited_not_negative"),
+        sa.CheckConstraint("refunded >= 0", name="refunded_not_negative"),
         sa.Index("ix_invoices_client_id_status", "client_id", "status"),
         sa.Index("ix_invoices_issued_on", "issued_on"),
         sa.Index("ix_invoices_credits_id", "credits_id"),
@@ -96,6 +97,8 @@ class Invoice(Base):
     paid: Mapped[Money] = mapped_column(default=ZERO)
     #: Gross credited by credit notes, as a positive amount (invoices only).
     credited: Mapped[Money] = mapped_column(default=ZERO)
+    #: Refunds paid back to the client on a credit balance (invoices only; migration 0011).
+    refunded: Mapped[Money] = mapped_column(default=ZERO, server_default="0")
     purchase_order: Mapped[str] = mapped_column(sa.String(200), default="")
     # Frozen on issue: the parties as they were, whatever happens to them later.
     supplier_name: Mapped[str] = mapped_column(sa.String(160), default="")
@@ -119,12 +122,13 @@ class Invoice(Base):
         cascade="all, delete-orphan", passive_deletes=True,
     )
     payments = relationship("Payment", back_populates="invoice", order_by="Payment.id", passive_deletes=True)
+    refunds = relationship("Refund", back_populates="invoice", order_by="Refund.id", passive_deletes=True)
     credits = relationship("Invoice", remote_side=[id], back_populates="credit_notes")
     credit_notes = relationship("Invoice", back_populates="credits", order_by="Invoice.id")
 
     AUDIT_FIELDS = (
         "kind", "status", "number", "client_id", "engagement_id", "up_to", "credits_id", "reason", "issued_on",
-        "due_on", "net", "vat", "gross", "paid", "credited", "purchase_order", "supplier_name", "supplier_address",
+        "due_on", "net", "vat", "gross", "paid", "credited", "refunded", "purchase_order", "supplier_name", "supplier_address",
         "supplier_vat_number", "customer_name", "customer_address", "payment_terms_days",
     )
 
@@ -138,14 +142,19 @@ class Invoice(Base):
 
     @property
     def balance(self) -> Decimal:
-        """What the client still owes: gross less credits and payments.
+        """What the client still owes: gross less credits and payments, plus
+        refunds paid back.
 
-        Negative when more has been paid than is now due (a refund is owed).
+        Negative when more has been paid than is now due (a refund is due).
         Credit notes carry no balance of their own: they reduce the invoice's.
         """
         if self.is_credit_note or self.is_draft:
             return ZERO
-        return self.gross - self.credited - self.paid
+        return self.gross - self.credited - self.paid + self.refunded
+
+    @property
+    def refund_due(self) -> bool:
+        return self.balance < 0
 
     def days_overdue(self, today: date) -> int:
         if self.is_credit_note or self.is_draft or self.due_on is None or self.balance <= 0:
@@ -209,6 +218,8 @@ class InvoiceLine(Base):
     vat_note: Mapped[str] = mapped_column(sa.String(255), default="")
     vat: Mapped[Money]
     gross: Mapped[Money]
+    #: On a credit-note line: its days were written off, not released for re-invoicing (0011).
+    write_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     #: On a credit note: the invoice line it credits (each line is credited at most once).
     credits_line_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("invoice_lines.id", ondelete="NO ACTION"), unique=True
@@ -288,6 +299,25 @@ class Payment(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     invoice = relationship(Invoice, back_populates="payments")
+
+    AUDIT_FIELDS = ("invoice_id", "amount", "paid_on", "reference")
+
+
+class Refund(Base):
+    """Money paid back to a client to settle an invoice's credit balance (append-only)."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[Money]
+    paid_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(sa.String(60), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    invoice = relationship(Invoice, back_populates="refunds")
 
     AUDIT_FIELDS = ("invoice_id", "amount", "paid_on", "reference")
 

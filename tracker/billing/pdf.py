@@ -1,6 +1,7 @@
 """The invoice or credit note as a PDF a council's accounts payable will pay:
-every field HMRC asks of a VAT invoice, the purchase order, payment terms and
-remittance details. Rendered by weasyprint from an HTML template and print
+every field HMRC asks of a VAT invoice, the purchase order, payment terms,
+remittance details and a detachable remittance slip, with the lead's logo, on
+one A4 page for a short invoice; a tagged PDF/UA-1 document. Rendered by weasyprint from an HTML template and print
 CSS, from the stored figures only (nothing is recomputed but the per-rate VAT
 subtotal, which is a sum of stored line VAT)."""
 
@@ -11,10 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import render_template
+from sqlalchemy.orm import object_session
 
+from tracker.billing import logo
 from tracker.billing.models import Invoice
 from tracker.errors import Conflict
 from tracker.money import ZERO
+from tracker.pdf import html_to_pdf
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
@@ -47,8 +51,10 @@ def vat_notes(invoice: Invoice) -> list[str]:
 
 
 def render_html(invoice: Invoice) -> str:
+    session = object_session(invoice)
     return render_template(
-        "billing/invoice_pdf.html", invoice=invoice, vat_summary=vat_summary(invoice), vat_notes=vat_notes(invoice)
+        "billing/invoice_pdf.html", invoice=invoice, vat_summary=vat_summary(invoice), vat_notes=vat_notes(invoice),
+        logo=logo.data_uri(session, invoice.issued_on) if session is not None and invoice.issued_on else None,
     )
 
 
@@ -57,10 +63,7 @@ def render_pdf(invoice: Invoice) -> bytes:
         raise NoPdfForDraft(
             f"{invoice.label} is a draft: it has no number yet and must not be sent. Issue it to get its PDF."
         )
-    from weasyprint import CSS, HTML  # noqa: PLC0415  (slow to import; only when a PDF is wanted)
-
-    document = HTML(string=render_html(invoice), base_url=str(STYLESHEET.parent))
-    return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return html_to_pdf(render_html(invoice), [STYLESHEET])
 
 
 def filename(invoice: Invoice) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracker.access import Role
 from tracker.authorities.models import Authority
+from tracker.billing import rule
 from tracker.billing.models import (
     OPEN_STATUSES,
     Invoice,
@@ -66,7 +67,7 @@ def lock_invoice(session: Session, invoice: Invoice) -> Invoice:
 
 
 def balance_expr():
-    return Invoice.gross - Invoice.credited - Invoice.paid
+    return Invoice.gross - Invoice.credited - Invoice.paid + Invoice.refunded
 
 
 @dataclass
@@ -144,7 +145,7 @@ def billable_days(client_id: int, up_to: date, engagement_id: int | None = None)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .where(
             Engagement.client_id == client_id, Engagement.kind == EngagementKind.SUPPORT_PACKAGE,
-            SupportDay.state == DayState.DELIVERED, SupportDay.billable.is_(True),
+            SupportDay.state == DayState.DELIVERED, SupportDay.billable.is_(True), SupportDay.written_off.is_(False),
             SupportDay.worked_on <= up_to, ~sa.exists(claimed),
         )
     )
@@ -180,18 +181,20 @@ def uninvoiced(session: Session, up_to: date, client_id: int | None = None) -> l
     """Days and £ (net) waiting to be invoiced, by client and engagement.
 
     £ is priced line by line exactly as a draft would be (engagement, staff,
-    activity), so the figure here is the draft's net.
+    activity, month: the pricing rule), so the figure here is the draft's net.
     """
+    month = rule.month_number(SupportDay.worked_on)
     claimed = sa.select(InvoiceDayClaim.support_day_id).where(InvoiceDayClaim.support_day_id == SupportDay.id)
     stmt = (
         sa.select(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity, dsum(SupportDay.days),
-                  sa.func.min(SupportDay.worked_on), sa.func.max(SupportDay.worked_on))
+                  sa.func.min(SupportDay.worked_on), sa.func.max(SupportDay.worked_on), month)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .where(
             Engagement.kind == EngagementKind.SUPPORT_PACKAGE, SupportDay.state == DayState.DELIVERED,
+            SupportDay.written_off.is_(False),
             SupportDay.billable.is_(True), SupportDay.worked_on <= up_to, ~sa.exists(claimed),
         )
-        .group_by(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity)
+        .group_by(SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity, month)
     )
     if client_id:
         stmt = stmt.where(Engagement.client_id == client_id)
@@ -200,7 +203,7 @@ def uninvoiced(session: Session, up_to: date, client_id: int | None = None) -> l
     engagements = {e.id: e for e in session.scalars(
         sa.select(Engagement).where(Engagement.id.in_({r[0] for r in rows}))
     )} if rows else {}
-    for engagement_id, _staff_id, _activity, days, first, last in rows:
+    for engagement_id, _staff_id, _activity, days, first, last, _month in rows:
         engagement = engagements[engagement_id]
         waiting = by_engagement.setdefault(engagement_id, WaitingEngagement(engagement))
         waiting.days += days
@@ -230,6 +233,8 @@ class AgedRow:
     client_name: str
     buckets: dict[str, Decimal] = field(default_factory=lambda: {key: ZERO for key, _ in AGE_BUCKETS})
     invoices: int = 0
+    #: Credit balances (refunds due), as a negative amount; included in "current".
+    refund_due: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -237,8 +242,15 @@ class AgedRow:
 
 
 def aged_debt(session: Session, today: date) -> tuple[list[AgedRow], AgedRow]:
-    """What each client owes on issued invoices, by how long it is overdue."""
+    """What each client owes on issued invoices, by how long it is overdue.
+
+    Every issued invoice with a balance other than zero counts, whatever its
+    status; a credit balance (a refund due) is shown in "current" as a negative
+    amount. So the total equals the sum of document balances in the invoice
+    list (credit notes carry none of their own)."""
+    balance = balance_expr()
     bucket = sa.case(
+        (balance < 0, "current"),
         (Invoice.due_on >= today, "current"),
         (Invoice.due_on >= today - timedelta(days=30), "days_1_30"),
         (Invoice.due_on >= today - timedelta(days=60), "days_31_60"),
@@ -246,21 +258,28 @@ def aged_debt(session: Session, today: date) -> tuple[list[AgedRow], AgedRow]:
         else_="days_over_90",
     ).label("bucket")
     stmt = (
-        sa.select(Invoice.client_id, Authority.name, bucket, dsum(balance_expr()), sa.func.count(Invoice.id))
+        sa.select(Invoice.client_id, Authority.name, bucket, dsum(balance), sa.func.count(Invoice.id),
+                  dsum(sa.case((balance < 0, balance), else_=0)))
         .join(Authority, Authority.id == Invoice.client_id)
-        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status.in_(OPEN_STATUSES), balance_expr() > 0)
+        .where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.DRAFT, balance != 0)
         .group_by(Invoice.client_id, Authority.name, bucket)
         .order_by(Authority.name)
     )
     rows: dict[int, AgedRow] = {}
     total = AgedRow(0, "All clients")
-    for client_id, name, key, amount, count in session.execute(stmt):
+    for client_id, name, key, amount, count, credit in session.execute(stmt):
         row = rows.setdefault(client_id, AgedRow(client_id, name))
-        row.buckets[key] += amount
-        row.invoices += count
-        total.buckets[key] += amount
-        total.invoices += count
+        for target in (row, total):
+            target.buckets[key] += amount
+            target.invoices += count
+            target.refund_due += credit
     return list(rows.values()), total
+
+
+def balances_total(session: Session) -> Decimal:
+    """The sum of document balances over every issued document (what aged debt must equal)."""
+    stmt = sa.select(dsum(balance_expr())).where(Invoice.kind == InvoiceKind.INVOICE, Invoice.status != InvoiceStatus.DRAFT)
+    return session.scalar(stmt)
 
 
 # --- income per engagement (for the engagements API) ------------------------------

@@ -18,6 +18,8 @@ from tracker.audit.services import history
 from tracker.authorities.services import client_choices, client_filter_options
 from tracker.billing import exports, pdf
 from tracker.billing import services as billing
+from tracker.billing.aged_table import aged_filename, aged_table, aged_title
+from tracker.billing.finance_forms import RefundForm
 from tracker.billing.forms import (
     ConfirmForm,
     CreditForm,
@@ -29,6 +31,7 @@ from tracker.billing.forms import (
 from tracker.billing.models import Invoice
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import DomainError
+from tracker.exports import export as export_table
 from tracker.extensions import db
 from tracker.money import fmt_money
 from tracker.pagination import page_args, paginate
@@ -117,18 +120,27 @@ def new_draft():
     return render_template("billing/new.html", form=form)
 
 
-def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int = 200):
+def _show(invoice: Invoice, payment_form: PaymentForm | None = None, status: int = 200,
+          refund_form: RefundForm | None = None):
     manage = current_user.role in FINANCE_ROLES
     if payment_form is None:
         payment_form = PaymentForm(formdata=None)
         payment_form.paid_on.data = _today()
         payment_form.amount.data = f"{invoice.balance:.2f}" if invoice.balance > 0 else ""
+    if refund_form is None:
+        refund_form = RefundForm(formdata=None)
+        refund_form.paid_on.data = _today()
+        refund_form.amount.data = f"{-invoice.balance:.2f}" if invoice.balance < 0 else ""
     credited = billing.credited_line_ids(db.session, invoice) if not invoice.is_draft else set()
     return render_template(
         "billing/show.html", invoice=invoice, can_manage=manage, confirm_form=ConfirmForm(), payment_form=payment_form,
+        refund_form=refund_form,
         credited=credited, today=_today(), vat_notes=pdf.vat_notes(invoice), vat_summary=pdf.vat_summary(invoice),
         audit_rows=history(db.session, "invoice", invoice.id)[:20] if manage else [],
     ), status
+
+
+show_page = _show  # the invoice page, for the finance pages (refund errors)
 
 
 @roles(*INVOICE_READERS)
@@ -169,6 +181,8 @@ def delete_draft(invoice_id: int):
 @roles(*FINANCE_ROLES)
 @bp.route("/<int:invoice_id>/credit", methods=["GET", "POST"])
 def credit_invoice(invoice_id: int):
+    """Choose lines (none ticked), a reason and what happens to the days; then a
+    confirmation step that states the amount; then the credit note."""
     invoice = billing.get_invoice(db.session, current_user, invoice_id)
     if invoice.is_draft or invoice.is_credit_note:
         flash("Only an issued invoice can be credited." if invoice.is_credit_note
@@ -181,18 +195,22 @@ def credit_invoice(invoice_id: int):
         (line.id, f"Line {line.position}: {line.engagement_title} — {line.description}, {line.days} days, "
                   f"£{fmt_money(line.gross)}") for line in open_lines
     )
-    if request.method == "GET":
-        form.line_ids.data = [line.id for line in open_lines]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and "edit" not in request.form:
+        write_off = form.outcome.data == "write_off"
         try:
-            note = billing.credit_invoice(db.session, current_user, invoice, form.reason.data, _today(), form.line_ids.data)
+            if form.confirmed.data != "yes":
+                preview = billing.preview_credit(db.session, invoice, form.line_ids.data, write_off)
+                return render_template("billing/credit_confirm.html", invoice=invoice, form=form, preview=preview)
+            note = billing.credit_invoice(db.session, current_user, invoice, form.reason.data, _today(),
+                                          form.line_ids.data, write_off=write_off)
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(f"Credit note {note.number} issued for £{fmt_money(-note.gross)}; its days can be invoiced again.",
-                  "success")
+            then = "its days are written off" if write_off else "its days can be invoiced again"
+            flash(f"Credit note {note.number} issued for £{fmt_money(-note.gross)}; {then}.", "success")
             return redirect(url_for("billing.show_invoice", invoice_id=note.id))
-    return render_template("billing/credit.html", invoice=invoice, form=form, open_lines=open_lines)
+    return render_template("billing/credit.html", invoice=invoice, form=form, open_lines=open_lines,
+                           grosses={line.id: f"{line.gross:.2f}" for line in open_lines})
 
 
 @roles(*FINANCE_ROLES)
@@ -236,7 +254,7 @@ def export():
     if "format" in request.args and form.validate():
         filters = exports.ExportFilters(issued_from=form.issued_from.data, issued_to=form.issued_to.data)
         data = exports.rows(db.session, filters)
-        stamp = f"{filters.issued_from or 'start'}_{filters.issued_to or _today()}"
+        stamp = exports.period_stamp(data, filters, _today())
         if form.format.data == "xlsx":
             return Response(exports.to_xlsx(data),
                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -251,4 +269,10 @@ def export():
 def aged_debt():
     today = _today()
     rows, total = billing.aged_debt(db.session, today)
-    return render_template("billing/aged_debt.html", rows=rows, total=total, buckets=billing.AGE_BUCKETS, today=today)
+    fmt = request.args.get("format")
+    if fmt in ("csv", "xlsx"):
+        content, mimetype, ext = export_table(fmt, aged_title(today), *aged_table(rows, total))
+        return Response(content, mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{aged_filename(today)}.{ext}"'})
+    return render_template("billing/aged_debt.html", rows=rows, total=total, buckets=billing.AGE_BUCKETS, today=today,
+                           documents_balance=billing.balances_total(db.session))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker import results_cache
+from tracker.billing import rule
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement
@@ -23,10 +24,12 @@ class EngagementFigures:
     days_delivered: Decimal  # delivered + invoiced
     days_planned: Decimal
     billable_days_delivered: Decimal
-    income_delivered: Decimal  # billable delivered days × the engagement's rate
+    income_delivered: Decimal  # billable delivered days priced by the one rule (docs/finance.md)
     estimate_low: Decimal
     estimate_high: Decimal
     day_rate: Decimal
+    days_written_off: Decimal = ZERO  # credited and written off: never billable again
+    income_written_off: Decimal = ZERO
 
     @property
     def days_committed(self) -> Decimal:
@@ -53,6 +56,10 @@ class EngagementFigures:
         return (amount / self.estimate_high * 100).quantize(Decimal("0.1"))
 
 
+def _pounds(pennies) -> Decimal:
+    return (Decimal(int(pennies or 0)) / 100).quantize(Decimal("0.01"))
+
+
 def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, EngagementFigures]:
     ids = [e.id for e in engagements]
     sums: dict[int, dict] = {i: {} for i in ids}
@@ -70,6 +77,15 @@ def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, En
         )
         for row in session.execute(stmt):
             sums[row.engagement_id] = {"delivered": row.delivered, "planned": row.planned, "billable": row.billable}
+        # £ by the pricing rule: the sum of pricing lines, as invoices and reports have it.
+        priced = rule.priced({"engagement_id": SupportDay.engagement_id}, SupportDay.engagement_id.in_(ids))
+        for row in session.execute(priced):
+            sums[row.engagement_id]["pennies"] = row.pennies
+            sums[row.engagement_id]["written_off"] = row.written_off
+        off = sa.select(SupportDay.engagement_id, dsum(SupportDay.days)).where(
+            SupportDay.engagement_id.in_(ids), SupportDay.written_off.is_(True)).group_by(SupportDay.engagement_id)
+        for engagement_id, days_off in session.execute(off):
+            sums[engagement_id]["days_off"] = days_off
     result = {}
     for e in engagements:
         s = sums[e.id]
@@ -78,8 +94,10 @@ def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, En
             days_delivered=Decimal(s.get("delivered", ZERO)).quantize(Decimal("0.01")),
             days_planned=Decimal(s.get("planned", ZERO)).quantize(Decimal("0.01")),
             billable_days_delivered=billable.quantize(Decimal("0.01")),
-            income_delivered=line_net(billable, e.day_rate),
+            income_delivered=_pounds(s.get("pennies")),
             estimate_low=e.estimated_days_low, estimate_high=e.estimated_days_high, day_rate=e.day_rate,
+            days_written_off=Decimal(s.get("days_off", ZERO)).quantize(Decimal("0.01")),
+            income_written_off=_pounds(s.get("written_off")),
         )
     return result
 

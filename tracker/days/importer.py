@@ -25,7 +25,7 @@ from tracker.access import Role
 from tracker.audit.models import AuditLog
 from tracker.audit.services import actor_label, jsonable
 from tracker.database import utcnow
-from tracker.days import services
+from tracker.days import services, spreadsheet
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember
 from tracker.errors import DomainError, ValidationFailed
@@ -35,6 +35,8 @@ from tracker.staff.models import StaffMember
 COLUMNS = ["engagement_id", "staff_email", "worked_on", "activity", "days", "billable", "notes"]
 REQUIRED = ["engagement_id", "staff_email", "worked_on", "activity", "days"]
 MAX_ROWS = 200_000
+#: Columns read from a spreadsheet's header row: the known ones, with room for blanks.
+MAX_COLUMNS = 32
 MAX_ERRORS_LISTED = 1000
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
@@ -111,40 +113,37 @@ def read_csv(data: bytes) -> list[RawRow]:
 
 
 def read_xlsx(data: bytes) -> list[RawRow]:
-    from openpyxl import load_workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
-
+    """The first sheet's rows. Blank rows are skipped but count towards
+    MAX_ROWS, so a sheet of a million empty rows stops early."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or non-Excel file
-        raise BadFile("The file is not an Excel workbook (.xlsx).", {"file": "not an .xlsx workbook"}) from None
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    try:
-        header = _header(list(next(rows_iter)))
-    except StopIteration:
-        raise BadFile("The workbook's first sheet is empty.", {"file": "empty"}) from None
-    _check_header(header)
-    rows = []
-    for line, cells in enumerate(rows_iter, start=2):
-        if not any(c not in (None, "") for c in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise BadFile(f"The file has more than {MAX_ROWS:,} rows; split it.", {"file": "too many rows"})
-        values = {}
-        for i, h in enumerate(header):
-            if not h:
+        rows_iter = spreadsheet.sheet_rows(data, max_columns=MAX_COLUMNS)
+        first = next(rows_iter, None)
+        if first is None:
+            raise BadFile("The workbook's first sheet is empty.", {"file": "empty"})
+        header = _header(list(first[1]))
+        _check_header(header)
+        rows = []
+        for line, cells in rows_iter:
+            if line > MAX_ROWS + 1:
+                raise BadFile(f"The file has more than {MAX_ROWS:,} rows (blank rows included); split it.",
+                              {"file": "too many rows"})
+            if not any(c not in (None, "") for c in cells):
                 continue
-            cell = cells[i] if i < len(cells) else None
-            if isinstance(cell, datetime):
-                cell = cell.date().isoformat()
-            elif isinstance(cell, date):
-                cell = cell.isoformat()
-            elif isinstance(cell, float):
-                cell = repr(cell)
-            values[h] = "" if cell is None else str(cell).strip()
-        rows.append(RawRow(line, values))
-    book.close()
+            rows.append(RawRow(line, {h: _cell_text(cells[i] if i < len(cells) else None)
+                                      for i, h in enumerate(header) if h}))
+    except spreadsheet.UnsafeWorkbook as exc:
+        raise BadFile(str(exc), {"file": str(exc)}) from None
     return rows
+
+
+def _cell_text(cell) -> str:
+    if isinstance(cell, datetime):
+        cell = cell.date().isoformat()
+    elif isinstance(cell, date):
+        cell = cell.isoformat()
+    elif isinstance(cell, float):
+        cell = repr(cell)
+    return "" if cell is None else str(cell).strip()
 
 
 def read_file(filename: str, data: bytes) -> list[RawRow]:
@@ -315,7 +314,16 @@ def _insert(session: Session, actor, clean_rows) -> int:
 
 def import_file(session: Session, actor, filename: str, data: bytes, today: date,
                 progress: Callable[[int], None] | None = None) -> int:
-    return import_rows(session, actor, read_file(filename, data), today, progress)
+    """Parse the file outside any transaction, then check and save its rows.
+
+    A request has usually begun a transaction by now (signing the user in); on
+    SQLite a writing request's transaction holds the database's write lock
+    (BEGIN IMMEDIATE, see tracker/database.py), so it is ended before parsing
+    and the rows are checked and saved in a new one.
+    """
+    session.commit()  # nothing is pending here; a no-op without a transaction
+    rows = read_file(filename, data)
+    return import_rows(session, actor, rows, today, progress)
 
 
 def template_csv() -> str:

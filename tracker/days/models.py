@@ -65,7 +65,9 @@ class SupportDay(Base):
         sa.Index("ix_support_days_engagement_id_worked_on_id", "engagement_id", "worked_on", "id"),
         # Date ranges; sums by month × engagement/client from the index alone (0007: replaces the
         # plain worked_on index, so day inserts maintain no more indexes than before).
-        sa.Index("ix_support_days_worked_on_engagement_id", "worked_on", "engagement_id", "state", "billable", "days"),
+        # 0011: with staff, activity and written_off, the income report's pricing lines come from it too.
+        sa.Index("ix_support_days_worked_on_engagement_id", "worked_on", "engagement_id", "state", "billable", "days",
+                 "staff_id", "activity", "written_off"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +79,8 @@ class SupportDay(Base):
     billable: Mapped[bool] = mapped_column(default=True)
     state: Mapped[DayState] = mapped_column(enum_type(DayState, "day_state"), default=DayState.DELIVERED)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Credited and written off (migration 0011): stays invoiced (locked), never billable again.
+    written_off: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The action-plan goal the day serves (tracker.plans checks and audits it).
     goal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_goals.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

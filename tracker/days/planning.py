@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from tracker.dates import check_date
 from tracker.days import services
 from tracker.days.models import DayState, SupportDay
 from tracker.errors import Conflict, Forbidden, ValidationFailed
@@ -29,6 +30,7 @@ def book_planned_days(session: Session, actor, *, engagement_id: int, staff_id: 
     """Book ``count`` working days from ``first`` as planned; all or none."""
     if not isinstance(first, date):
         raise ValidationFailed.for_field("first", "Give the first date.")
+    check_date(first, "first")
     if not (1 <= int(count or 0) <= MAX_BOOKING_DAYS):
         raise ValidationFailed.for_field("count", f"Book from 1 to {MAX_BOOKING_DAYS} working days at a time.")
     booked, errors = [], {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker import clock, results_cache
@@ -19,12 +19,12 @@ from tracker.days.models import SupportDay
 from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.pagination import page_args, paginate_deferred
 from tracker.staff.services import staff_choices, team_choices
 from tracker.web import apply_errors, id_arg, options
 
 bp = Blueprint("days", __name__)
-
 
 
 def today() -> date:
@@ -42,6 +42,11 @@ def staff_options_for(user) -> list[tuple[int, str]]:
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
+    page, per_page = page_args(request.args)
+    return cached_page("days/list.html", lambda: _day_list(engagement, page, per_page))
+
+
+def _day_list(engagement, page: int, per_page: int) -> dict:
     filters = DayFilterForm(request.args)
     filters.staff_id.choices = options([(0, "Anyone"), *team_choices(db.session, engagement.id,
                                                                       id_arg(request.args.get("staff_id")))])
@@ -56,16 +61,13 @@ def list_days(engagement_id: int):
         state=None if filters.state.errors else filters.state.data or None, month=month,
     )
     services.confine_to_own_days(current_user, chosen)
-    page, per_page = page_args(request.args)
     result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
                                page, per_page, options=services.one_engagement_rows(),
                                count=lambda counted: results_cache.cached(
                                    db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
-    return render_template(
-        "days/list.html", engagement=engagement, page=result, filters=filters, deliver=DeliverForm(),
-        figures=shared_figures_of(db.session, engagement), can_manage=current_user.role in MANAGERS,
-        can_log=current_user.role in DELIVERERS, today=today(),
-    )
+    return {"engagement": engagement, "page": result, "filters": filters, "deliver": DeliverForm(),
+            "figures": shared_figures_of(db.session, engagement), "can_manage": current_user.role in MANAGERS,
+            "can_log": current_user.role in DELIVERERS, "today": today()}
 
 
 def _day_input(form: DayForm, engagement_id: int) -> services.DayInput:
@@ -97,10 +99,7 @@ def create_day(engagement_id: int):
 
 
 def _get_day(day_id: int) -> SupportDay:
-    day = services.get_day(db.session, current_user, day_id)
-    if current_user.role == Role.CONSULTANT and day.staff_id != current_user.staff_id:
-        abort(403)
-    return day
+    return services.get_day(db.session, current_user, day_id)  # 404 outside the days rule
 
 
 @roles(*DELIVERERS)

@@ -20,11 +20,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, lazyload
 
-from tracker.access import Role
+from tracker.access import FINANCE_ROLES, Role, is_system
 from tracker.audit import services as audit
+from tracker.dates import in_range, out_of_range_message
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
-from tracker.engagements.policy import check_logs_on_team, check_may_change_days, staff_on_team
+from tracker.engagements.policy import check_logs_on_team, check_may_change_days
 from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
 from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
@@ -155,6 +156,9 @@ def clean_day(session: Session, data: DayInput, today: date, *, engagement_cache
             worked_on = None
     if not isinstance(worked_on, date):
         fields["worked_on"] = "Give the date as YYYY-MM-DD."
+        worked_on = None
+    elif not in_range(worked_on):
+        fields["worked_on"] = out_of_range_message()
         worked_on = None
 
     try:
@@ -362,9 +366,15 @@ def input_from(day: SupportDay, **changes) -> DayInput:
 
 # --- reading ------------------------------------------------------------------
 
+# The one rule for individual days, used by pages, API and lists alike:
+# admins, managers and finance see every day; a consultant sees only their own
+# (their diary; engagements' totals on the engagement and report pages still
+# count everyone's days); client users see no individual day, only their
+# engagements' figures in progress reports. A day outside the rule answers 404,
+# as a missing one does.
+
 def get_day(session: Session, actor, day_id: int) -> SupportDay:
-    """A day the actor may see: managers/finance/admin all, consultants their own
-    and their engagements', client users their authority's (read-only)."""
+    """A day the actor may see (see the rule above), or NotFound."""
     day = session.get(SupportDay, day_id)
     if day is None or not may_see(session, actor, day):
         raise NotFound("No such support day.")
@@ -372,14 +382,14 @@ def get_day(session: Session, actor, day_id: int) -> SupportDay:
 
 
 def may_see(session: Session, actor, day: SupportDay) -> bool:
-    role = actor.role
-    if role == Role.CLIENT:
-        return day.engagement.client_id == actor.authority_id
+    if is_system(actor):  # CLI and system jobs
+        return True
+    role = getattr(actor, "role", None)
+    if role in FINANCE_ROLES:  # admins, managers, finance: every day
+        return True
     if role == Role.CONSULTANT:
-        if actor.staff_id == day.staff_id:
-            return True
-        return staff_on_team(session, actor.staff_id, day.engagement_id)
-    return True
+        return actor.staff_id is not None and actor.staff_id == day.staff_id
+    return False
 
 
 @dataclass
@@ -392,9 +402,11 @@ class DayFilters:
 
 
 def confine_to_own_days(actor, filters: DayFilters) -> DayFilters:
-    """A consultant lists only their own days (pages and API alike)."""
-    if getattr(actor, "role", None) == Role.CONSULTANT:
-        filters.staff_id = actor.staff_id or -1
+    """Lists follow may_see's rule (pages and API alike): a consultant lists
+    only their own days; a role that sees no individual day lists none."""
+    role = getattr(actor, "role", None)
+    if not is_system(actor) and role not in FINANCE_ROLES:
+        filters.staff_id = (actor.staff_id if role == Role.CONSULTANT else None) or -1
     return filters
 
 

@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tracker.access import DELIVERERS, Role, roles
+from tracker.dates import in_range
 from tracker.days import copy_week, importer, week
 from tracker.days.forms import ACTIVITY_OPTIONS, CopyWeekForm, ImportForm, WeekForm
 from tracker.days.routes import bp, staff_options_for, today
@@ -27,6 +28,8 @@ def _week_start(raw: str | None) -> date:
         chosen = date.fromisoformat(raw) if raw else today()
     except ValueError:
         chosen = today()
+    if not in_range(chosen):
+        chosen = today()  # a far-off week is not worth an error page: show this one
     return week.week_start(chosen)
 
 

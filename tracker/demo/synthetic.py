@@ -30,6 +30,11 @@ ACTIVITY_WEIGHTS = [
     (Activity.TRAINING_PROGRAMME, 16), (Activity.MENTORING, 28), (Activity.TOOLS, 10),
     (Activity.ACTION_PLANNING, 12), (Activity.OTHER, 2),
 ]
+#: Teams (services) of a large shared service; staff are spread over them in turn (no random draw,
+#: so the rest of the world stays what the same seed made before teams existed).
+TEAMS = ["Children in Care", "Commissioning Hub", "Disabled Children", "Early Help", "Education Commissioning",
+         "Health Partnerships", "Market Development", "Quality Assurance", "Safeguarding Partnerships",
+         "Short Breaks", "SEND Services", "Youth Services"]
 AMOUNTS = [(Decimal("1.00"), 70), (Decimal("0.50"), 20), (Decimal("0.25"), 5), (Decimal("0.75"), 5)]
 
 
@@ -102,7 +107,7 @@ def authorities_and_staff(conn: Connection, plan: Plan, out: Generated, rng: ran
     out.lead_id, out.client_ids = ids[0], list(ids[1:])
     staff_rows = [{"name": f"Staff Member {i:05d}", "job_title": rng.choice(["Commissioner", "Senior Commissioner",
                                                                           "Divisional Manager", "Commissioning Officer"]),
-                   "email": f"staff{i:05d}@lead.example.org",
+                   "email": f"staff{i:05d}@lead.example.org", "team": TEAMS[i % len(TEAMS)],
                    "monthly_capacity_days": Decimal(rng.choice([15, 16, 18, 18, 18])),
                    "external_cap_share": Decimal(rng.choice(["0.10", "0.15", "0.20", "0.20", "0.25", "0.30"])),
                    "active": True, "created_at": now} for i in range(plan.staff)]

@@ -43,7 +43,7 @@ from tracker.billing.models import (
     NumberSeries,
     Payment,
 )
-from tracker.billing.pricing import price_line
+from tracker.billing.pricing import month_of, price_line
 from tracker.days.models import DayState, SupportDay
 from tracker.demo.synthetic import CHUNK, Generated, Plan, Progress, step
 from tracker.engagements.models import Engagement
@@ -110,13 +110,15 @@ class _Doc:
 
 
 def _lines(engagement: dict, rows, titles: dict, staff_names: dict) -> list[dict]:
-    """Lines of one invoice from its day rows (id, staff_id, activity, worked_on, days)."""
+    """Lines of one invoice from its day rows (id, staff_id, activity, worked_on, days):
+    one per pricing line (staff member, activity, month), as drafts make them."""
     groups: dict[tuple, list] = defaultdict(list)
     for row in rows:
-        groups[(row[1], row[2])].append(row)
+        groups[(row[1], row[2], month_of(row[3]))].append(row)
     lines = []
     title, po = titles[engagement["id"]]
-    for (staff_id, activity), days in sorted(groups.items(), key=lambda kv: (staff_names[kv[0][0]], kv[0][1].value)):
+    for (staff_id, activity, _month), days in sorted(
+            groups.items(), key=lambda kv: (staff_names[kv[0][0]], kv[0][1].value, kv[0][2])):
         total_days = Decimal(sum(int(d[4] * 4) for d in days)) / 4  # quarter days: exact in integers
         figures = price_line(total_days, engagement["rate"], engagement["vat"])
         worked = [d[3] for d in days]
@@ -127,7 +129,7 @@ def _lines(engagement: dict, rows, titles: dict, staff_names: dict) -> list[dict
             "first_day": min(worked), "last_day": max(worked),
             "days": total_days, "rate": engagement["rate"], "net": figures.net, "vat_rate": engagement["vat"],
             "vat_note": "" if engagement["vat"] is not None else "Outside the scope of VAT (s.33 body)",
-            "vat": figures.vat, "gross": figures.gross, "credits_line_id": None,
+            "vat": figures.vat, "gross": figures.gross, "credits_line_id": None, "write_off": False,
             "_days": [(d[0], d[3], d[4]) for d in days], "_credited": False,
         })
     return lines

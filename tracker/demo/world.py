@@ -89,19 +89,19 @@ def _staff(session: Session, world: DemoWorld) -> None:
     S = staff.StaffInput
     for key, data in {
         "od": S(name="Ann McIntyre", job_title="Operational Director, Children's Organisation and Provision",
-                email="ann.mcintyre@halton.example.org", monthly_capacity_days=Decimal("18"),
+                email="ann.mcintyre@halton.example.org", team="Leadership", monthly_capacity_days=Decimal("18"),
                 external_cap_share=Decimal("0.10")),
         "dm": S(name="Helen Ashworth", job_title="Divisional Manager, Commissioning",
-                email="helen.ashworth@halton.example.org", monthly_capacity_days=Decimal("18"),
+                email="helen.ashworth@halton.example.org", team="Leadership", monthly_capacity_days=Decimal("18"),
                 external_cap_share=Decimal("0.20")),
         "c1": S(name="Mark Dobson", job_title="Commissioner (CSP-qualified trainer)",
-                email="mark.dobson@halton.example.org", monthly_capacity_days=Decimal("18"),
+                email="mark.dobson@halton.example.org", team="Children's Commissioning", monthly_capacity_days=Decimal("18"),
                 external_cap_share=Decimal("0.20")),
         "c2": S(name="Priya Shah", job_title="Commissioner",
-                email="priya.shah@halton.example.org", monthly_capacity_days=Decimal("15"),
+                email="priya.shah@halton.example.org", team="Children's Commissioning", monthly_capacity_days=Decimal("15"),
                 external_cap_share=Decimal("0.20")),
         "c3": S(name="Tom Reilly", job_title="Commissioner",
-                email="tom.reilly@halton.example.org", monthly_capacity_days=Decimal("18"),
+                email="tom.reilly@halton.example.org", team="Children's Commissioning", monthly_capacity_days=Decimal("18"),
                 external_cap_share=Decimal("0.15")),
     }.items():
         world.staff[key] = staff.create_staff(session, ACTOR, data)

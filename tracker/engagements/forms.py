@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.engagements.models import EngagementKind, EngagementStatus
@@ -27,8 +27,11 @@ class EngagementForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=options((s.value, s.label) for s in EngagementStatus))
-    note = StringField("Note (e.g. the decision or minute)", validators=[Optional(), Length(max=255)])
+    """A status button: the action, and on the confirmation step a reason."""
+
+    action = HiddenField()
+    note = StringField("Reason (e.g. the decision or minute)", validators=[Optional(), Length(max=255)])
+    confirmed = HiddenField()
 
 
 class EngagementFilterForm(FlaskForm):

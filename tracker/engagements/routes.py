@@ -8,12 +8,12 @@ from tracker.access import MANAGERS, Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices, client_filter_options
 from tracker.days.figures import figures_for
-from tracker.engagements import services
+from tracker.engagements import services, status_actions
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
-from tracker.engagements.models import EngagementStatus
 from tracker.engagements.panels import render_panels
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.pagination import page_args, paginate
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, id_arg, options
@@ -44,19 +44,21 @@ def _input(form: EngagementForm) -> services.EngagementInput:
 @signed_in
 @bp.get("/")
 def list_engagements():
-    filters = EngagementFilterForm(request.args)
-    filters.client_id.choices = (options([(0, "Any client")]) if current_user.role == Role.CLIENT
-                                 else client_filter_options(db.session))
-    filters.validate()
-    client_id = id_arg(request.args.get("client_id"))
-    status = None if filters.status.errors else filters.status.data or None
     page, per_page = page_args(request.args)
-    stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
-    result = paginate(db.session, stmt, page, per_page)
-    return render_template(
-        "engagements/list.html", page=result, filters=filters, can_manage=services.can_manage(current_user),
-        figures=figures_for(db.session, result.items),  # one query for the page's rows
-    )
+
+    def build() -> dict:
+        filters = EngagementFilterForm(request.args)
+        filters.client_id.choices = (options([(0, "Any client")]) if current_user.role == Role.CLIENT
+                                     else client_filter_options(db.session))
+        filters.validate()
+        client_id = id_arg(request.args.get("client_id"))
+        status = None if filters.status.errors else filters.status.data or None
+        stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
+        result = paginate(db.session, stmt, page, per_page)
+        return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user),
+                "figures": figures_for(db.session, result.items)}  # one query for the page's rows
+
+    return cached_page("engagements/list.html", build)
 
 
 @roles(*MANAGERS)
@@ -82,12 +84,10 @@ def create_engagement():
 def show_engagement(engagement_id: int):
     engagement = services.get_engagement(db.session, current_user, engagement_id)
     status_form = StatusForm()
-    status_form.status.choices = options(
-        (s.value, s.label) for s in EngagementStatus if s in services.TRANSITIONS[engagement.status]
-    )
     changes = history(db.session, "engagement", engagement.id) if current_user.is_lead_staff else []
     return render_template(
         "engagements/show.html", engagement=engagement, status_form=status_form,
+        status_actions=status_actions.available(engagement),
         can_manage=services.can_manage(current_user), audit_rows=changes[:20],
         panels=render_panels(engagement, current_user),
     )
@@ -127,11 +127,19 @@ def change_status(engagement_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.change_status(db.session, current_user, engagement, form.status.data, form.note.data)
+            action = status_actions.action_for(engagement, form.action.data)
+            if action.needs_reason and form.confirmed.data != "yes":
+                return render_template("engagements/status_confirm.html", engagement=engagement, action=action,
+                                       form=form)
+            status_actions.apply(db.session, current_user, engagement, action.name, form.note.data)
         except DomainError as error:
+            if "reason" in error.fields:
+                apply_errors(form, error)
+                return render_template("engagements/status_confirm.html", engagement=engagement,
+                                       action=status_actions.ACTIONS[form.action.data], form=form), 422
             flash(error.message, "error")
         else:
             flash(f"Status is now {engagement.status.label}.", "success")
     else:
-        flash("Choose a status.", "error")
+        flash("Choose one of the status buttons.", "error")
     return redirect(url_for("engagements.show_engagement", engagement_id=engagement.id))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.access import MANAGERS, Role
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
+from tracker.dates import check_fields
 from tracker.engagements.models import (
     Engagement,
     EngagementKind,
@@ -110,6 +111,7 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
         fields["end_date"] = "Give the end date as YYYY-MM-DD, or leave it empty."
     elif data.end_date and isinstance(data.start_date, date) and data.end_date < data.start_date:
         fields["end_date"] = "The end date cannot be before the start date."
+    check_fields(fields, start_date=data.start_date, end_date=data.end_date)
     out["end_date"] = data.end_date
 
     low = _days_value(data.estimated_days_low, "estimated_days_low", fields)

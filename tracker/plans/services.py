@@ -20,6 +20,7 @@ from tracker.assessments import framework
 from tracker.assessments.services import key_areas_of
 from tracker.audit import services as audit
 from tracker.database import dsum
+from tracker.dates import check_fields
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
 from tracker.engagements.policy import check_may_edit, is_own_client, may_edit, visible
@@ -184,6 +185,7 @@ def _clean_milestone(data: MilestoneInput) -> dict:
         out[name] = value
     if not isinstance(data.due_on, date):
         fields["due_on"] = "Give the due date (YYYY-MM-DD)."
+    check_fields(fields, due_on=data.due_on)
     out["due_on"] = data.due_on
     try:
         out["status"] = MilestoneStatus(data.status)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.audit import services as audit
+from tracker.dates import check_date
 from tracker.errors import ValidationFailed
 from tracker.extension_points import extension_points
 from tracker.money import money
@@ -100,6 +101,7 @@ def set_value(session: Session, key: str, raw: str, effective_from: date, actor,
     the_spec = spec(key)
     if effective_from is None:
         raise ValidationFailed.for_field("effective_from", "Say from which date the value applies.")
+    check_date(effective_from, "effective_from")
     value = the_spec.parse(raw)
     row = session.scalar(sa.select(Setting).where(Setting.key == key, Setting.effective_from == effective_from))
     before = {"value": row.value} if row else None

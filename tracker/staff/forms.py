@@ -2,10 +2,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, EmailField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker.staff.services import TEAM_MAX
+
 
 class StaffForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Give the staff member's name."), Length(max=120)])
     job_title = StringField("Job title", validators=[Optional(), Length(max=120)])
+    team = StringField("Team or service", validators=[Optional(), Length(max=TEAM_MAX)])
     email = EmailField("E-mail", validators=[DataRequired("Give an e-mail address."), Length(max=254)])
     monthly_capacity_days = DecimalField(
         "Monthly capacity (days)", places=None,

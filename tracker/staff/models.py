@@ -22,12 +22,14 @@ class StaffMember(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     job_title: Mapped[str] = mapped_column(sa.String(120), default="")
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    #: The team or service the person works in (the capacity review filters by it); "" when none.
+    team: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
     monthly_capacity_days: Mapped[DayTotal] = mapped_column(default=Decimal("18.00"))
     external_cap_share: Mapped[Ratio] = mapped_column(default=Decimal("0.2000"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    AUDIT_FIELDS = ("name", "job_title", "email", "monthly_capacity_days", "external_cap_share", "active")
+    AUDIT_FIELDS = ("name", "job_title", "team", "email", "monthly_capacity_days", "external_cap_share", "active")
 
     def __repr__(self) -> str:
         return f"<StaffMember {self.id} {self.name!r}>"

@@ -19,7 +19,7 @@ def _input(form: StaffForm) -> services.StaffInput:
     # The form asks for a percentage; the service stores a share (20 → 0.20).
     share = form.external_cap_share.data
     return services.StaffInput(
-        name=form.name.data, email=form.email.data, job_title=form.job_title.data,
+        name=form.name.data, email=form.email.data, job_title=form.job_title.data, team=form.team.data or "",
         monthly_capacity_days=form.monthly_capacity_days.data,
         external_cap_share=(share / 100) if share is not None else None,
         active=form.active.data,

@@ -15,12 +15,15 @@ from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
 from tracker.staff.models import StaffMember
 
+TEAM_MAX = 80  # staff_members.team
+
 
 @dataclass
 class StaffInput:
     name: str
     email: str
     job_title: str = ""
+    team: str = ""
     monthly_capacity_days: object = Decimal("18")
     external_cap_share: object = Decimal("0.20")
     active: bool = True
@@ -33,6 +36,9 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
         fields["name"] = "Give the staff member's name."
     elif len(name) > 120:
         fields["name"] = "Use at most 120 characters."
+    team = " ".join((data.team or "").split())
+    if len(team) > TEAM_MAX:
+        fields["team"] = f"Use at most {TEAM_MAX} characters for the team."
     email = ""
     try:
         email = normalise_email(data.email)
@@ -65,6 +71,7 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
         "name": name,
         "email": email,
         "job_title": (data.job_title or "").strip()[:120],
+        "team": team,
         "monthly_capacity_days": capacity.quantize(Decimal("0.01")),
         "external_cap_share": share.quantize(Decimal("0.0001")),
         "active": bool(data.active),
@@ -105,6 +112,12 @@ def staff_list(active_only: bool = False) -> sa.Select:
 
 def staff_choices(session: Session, active_only: bool = True) -> list[tuple[int, str]]:
     return [(m.id, m.name) for m in session.scalars(staff_list(active_only))]
+
+
+def staff_teams(session: Session) -> list[str]:
+    """The teams staff members are in, by name (the capacity review's filter)."""
+    stmt = sa.select(StaffMember.team).where(StaffMember.team != "").distinct().order_by(StaffMember.team)
+    return list(session.scalars(stmt))
 
 
 def team_choices(session: Session, engagement_id: int, also: int | None = None) -> list[tuple[int, str]]:

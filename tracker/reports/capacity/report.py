@@ -56,6 +56,7 @@ class StaffRow:
     share: Decimal | None  # (delivered + planned) / capacity
     cap_share: Decimal
     flag: str
+    team: str = ""
 
     @property
     def committed(self) -> Decimal:
@@ -121,7 +122,7 @@ def capacity_report(session: Session, month: date, *, forward: bool = True) -> C
     stmt = (
         sa.select(
             StaffMember.id, StaffMember.name, StaffMember.job_title, StaffMember.monthly_capacity_days,
-            StaffMember.external_cap_share,
+            StaffMember.external_cap_share, StaffMember.team,
             sa.func.coalesce(sums.c.delivered, 0).label("delivered"),
             sa.func.coalesce(sums.c.planned, 0).label("planned"),
         )
@@ -138,7 +139,7 @@ def capacity_report(session: Session, month: date, *, forward: bool = True) -> C
         cap = Decimal(r.external_cap_share).quantize(Decimal("0.01"))
         share = _share(delivered + planned, capacity)
         rows.append(StaffRow(r.id, r.name, r.job_title, capacity, delivered, planned, share, cap,
-                             flag_for(share, cap, delivered + planned)))
+                             flag_for(share, cap, delivered + planned), r.team))
         total_capacity += capacity
         total_delivered += delivered
         total_planned += planned
@@ -240,7 +241,7 @@ def _dec(value) -> Decimal | None:
 def from_snapshot(data: dict) -> CapacityReport:
     rows = [StaffRow(r["staff_id"], r["name"], r["job_title"], Decimal(r["capacity_days"]),
                      Decimal(r["external_delivered"]), Decimal(r["external_planned"]), _dec(r["share"]),
-                     Decimal(r["cap_share"]), r["flag"]) for r in data["rows"]]
+                     Decimal(r["cap_share"]), r["flag"], r.get("team", "")) for r in data["rows"]]
     t = data["totals"]
     forward = [ForwardMonth(date.fromisoformat(f["month"]), Decimal(f["planned"]), Decimal(f["estimated_remaining"]),
                             Decimal(f["capacity_allowed"]), _dec(f["share"]), f["flag"]) for f in data["forward"]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -11,12 +13,15 @@ from tracker.database import utcnow
 from tracker.dates import parse_month
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.page_cache import cached_page
+from tracker.pagination import page_args
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.capacity import report as capacity
 from tracker.reports.capacity import reviews
 from tracker.reports.capacity.forms import ReviewForm, SignForm
 from tracker.reports.capacity.models import ReviewStatus
 from tracker.reports.capacity.tables import capacity_table
+from tracker.reports.capacity.view import capacity_view, live_report, team_arg
 from tracker.web import apply_errors
 
 
@@ -24,19 +29,37 @@ from tracker.web import apply_errors
 @bp.get("/capacity")
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
+    view_args = (team_arg(request.args.get("team")), *page_args(request.args))  # bad input: 422 before any work
+    return cached_page("reports/capacity.html", lambda: _capacity_page(month, *view_args))
+
+
+def _capacity_page(month: date, team: str, page: int, _per_page: int) -> dict:
     review = reviews.review_for(db.session, month)
-    report = reviews.report_of(db.session, review, month)
+    report = _report_of(review, month)
     changes = []
     if review is not None and review.status == ReviewStatus.SIGNED:
-        changes = capacity.changes_since(report, capacity.capacity_report(db.session, month, forward=False))
+        changes = capacity.changes_since(report, live_report(db.session, month, forward=False))
     form = ReviewForm(obj=review)
     if review is None:
         form.reviewed_on.data = min(clock.today(), dates.add_months(month, 1))
-    return render_template(
-        "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=changes,
-        month=month, prev_month=dates.add_months(month, -1), next_month=dates.add_months(month, 1),
-        can_review=month <= dates.month_start(clock.today()), max_share=_max_share(report),
-    )
+    return {"report": report, "review": review, "form": form, "sign_form": SignForm(), "changes": changes,
+            "month": month, "prev_month": dates.add_months(month, -1), "next_month": dates.add_months(month, 1),
+            "can_review": month <= dates.month_start(clock.today()), "max_share": _max_share(report),
+            "view": capacity_view(report, team, show_green=request.args.get("green") == "1", page=page)}
+
+
+def _report_of(review, month: date) -> capacity.CapacityReport:
+    """Frozen figures for a signed review; live ones (cached until data changes) otherwise."""
+    if review is not None and review.status == ReviewStatus.SIGNED and review.snapshot:
+        return reviews.report_of(db.session, review, month)
+    return live_report(db.session, month)
+
+
+def _view(report: capacity.CapacityReport):
+    """Flagged people first; a team filter; the green majority on demand (?green=1), a page at a time."""
+    team = team_arg(request.args.get("team"))
+    page, _ = page_args(request.args)
+    return capacity_view(report, team, show_green=request.args.get("green") == "1", page=page)
 
 
 def _max_share(report) -> float:
@@ -59,11 +82,11 @@ def save_review(month: str):
             flash("Review saved as a draft.", "success")
             return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))
     review = reviews.review_for(db.session, first)
-    report = reviews.report_of(db.session, review, first)
+    report = _report_of(review, first)
     return render_template(
         "reports/capacity.html", report=report, review=review, form=form, sign_form=SignForm(), changes=[],
         month=first, prev_month=dates.add_months(first, -1), next_month=dates.add_months(first, 1),
-        can_review=True, max_share=_max_share(report),
+        can_review=True, max_share=_max_share(report), view=_view(report),
     )
 
 

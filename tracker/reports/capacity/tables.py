@@ -14,12 +14,13 @@ CAPACITY_COLUMNS = [
     Column("share", "Share of capacity", "share"),
     Column("cap_share", "Cap", "share"),
     Column("flag", "Flag"),
+    Column("team", "Team"),
 ]
 
 
 def capacity_table(report: CapacityReport) -> tuple[list[Column], list[dict], dict]:
     rows = [
-        {"staff_id": r.staff_id, "name": r.name, "job_title": r.job_title, "capacity_days": r.capacity_days,
+        {"staff_id": r.staff_id, "name": r.name, "job_title": r.job_title, "team": r.team, "capacity_days": r.capacity_days,
          "external_delivered": r.external_delivered, "external_planned": r.external_planned, "share": r.share,
          "cap_share": r.cap_share, "flag": r.flag}
         for r in report.rows

@@ -5,14 +5,14 @@ Figures (money is Decimal throughout, sums taken in SQL with ``dsum``):
 
 - **days / £ delivered**: billable support days of support packages in state
   delivered or invoiced, worked on in the period. £ = days × the engagement's
-  day rate, priced per support day (rounded half-up to the penny, in integer
+  day rate, priced per pricing line (rounded half-up to the penny, in integer
   SQL) and summed in the database, so every grouping has the same totals and
   its rows add up to them.
 - **£ invoiced**: net of issued invoice lines less credit-note lines, by the
   document's issue date within the period, grouped by the line's engagement,
   staff member, activity and client, and by issue month.
-- **£ paid**: payments received in the period (as received, so VAT included
-  where charged). Payments are made against whole invoices, so they are shown
+- **£ paid**: payments received in the period less refunds paid out (negative
+  receipts), as received, so VAT included where charged (gross). Payments are made against whole invoices, so they are shown
   by month (of payment), by client, and by engagement when the invoice covers
   one engagement (else in a row "Invoices covering several engagements").
   By activity and by staff member a row shows "—" (None); the totals hold.
@@ -21,6 +21,11 @@ Figures (money is Decimal throughout, sums taken in SQL with ``dsum``):
   Grouped like £ paid (by month only the total: a balance belongs to no month).
 - **WIP**: of the days delivered in the period, those no live invoice (draft
   or issued, uncredited) covers today, priced like £ delivered.
+- **written off**: of the days delivered in the period, those credited and
+  written off (never billable again), priced like £ delivered.
+
+Delivered, WIP and written off follow the one pricing rule (docs/finance.md,
+tracker/billing/rule.py): sums of pricing lines, so they equal invoice lines.
 """
 
 from __future__ import annotations
@@ -35,11 +40,12 @@ from sqlalchemy.orm import Session, aliased
 
 from tracker import results_cache as cache
 from tracker.authorities.models import Authority
-from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceKind, InvoiceLine, InvoiceStatus, Payment
+from tracker.billing import rule
+from tracker.billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Refund
 from tracker.database import dsum
-from tracker.dates import add_months, month_key, month_of_key, month_start
-from tracker.days.models import ACTIVITY_LABELS, Activity, DayState, SupportDay
-from tracker.engagements.models import Engagement, EngagementKind
+from tracker.dates import add_months, check_fields, month_key, month_of_key, month_start
+from tracker.days.models import ACTIVITY_LABELS, Activity, SupportDay
+from tracker.engagements.models import Engagement
 from tracker.errors import ValidationFailed
 from tracker.money import ZERO
 from tracker.staff.models import StaffMember
@@ -64,6 +70,7 @@ class IncomeRow:
     net_paid: object  # None where payments cannot be attributed to the grouping
     outstanding: object  # likewise
     wip: object
+    written_off: object = ZERO  # delivered days credited and written off (never billed again)
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,11 @@ def financial_year_start(today: date) -> date:
 
 
 def check_period(start: date, end: date, by: str) -> None:
-    fields = {}
-    if end < start:
+    fields: dict[str, str] = {}
+    check_fields(fields, start=start, end=end)
+    if "start" in fields or "end" in fields:
+        pass  # out of range: said above
+    elif end < start:
         fields["end"] = "The end date must not be before the start date."
     elif (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
         fields["end"] = "The period can be at most ten years."
@@ -99,57 +109,42 @@ def check_period(start: date, end: date, by: str) -> None:
         raise ValidationFailed("The report's options are not valid.", fields)
 
 
-# --- delivered and WIP: priced per day and summed in SQL -----------------------------
-
-def day_pennies():
-    """One support day's price in whole pennies, half-up, in integer SQL (exact on
-    SQLite and PostgreSQL): quarter-days × rate in pennies, divided by 4."""
-    quarters = sa.cast(sa.func.round(SupportDay.days * 4), sa.Integer)
-    rate = sa.cast(sa.func.round(Engagement.day_rate * 100), sa.Integer)
-    return (quarters * rate + 2) // 4
-
+# --- delivered, WIP and written off: priced by the one rule, summed in SQL --------
 
 def _pounds(pennies) -> Decimal:
     return (Decimal(int(pennies or 0)) / 100).quantize(Decimal("0.01"))
 
 
 def _key_columns(session: Session) -> dict:
-    return {"month": month_key(session, SupportDay.worked_on), "client": Engagement.client_id,
+    """Report keys in SQL; the month is the pricing rule's YYYYMM (one GROUP BY term)."""
+    return {"month": rule.month_number(SupportDay.worked_on), "client": Engagement.client_id,
             "engagement": SupportDay.engagement_id, "staff": SupportDay.staff_id, "activity": SupportDay.activity}
 
 
 def delivered(session: Session, start: date, end: date, keys: list[str], client_id: int | None = None) -> pd.DataFrame:
-    """Days and £ delivered, and £ not yet on a live invoice (WIP), in one
-    GROUP BY over the given keys (month, client, engagement, staff, activity)."""
-    claimed = sa.exists(sa.select(InvoiceDayClaim.support_day_id)
-                        .where(InvoiceDayClaim.support_day_id == SupportDay.id))
-    waiting = sa.and_(SupportDay.state == DayState.DELIVERED, ~claimed)
-    price = day_pennies()
+    """Days and £ delivered, £ not yet on a live invoice (WIP) and £ written
+    off, summed over pricing lines (tracker/billing/rule.py) grouped by the
+    given keys (month, client, engagement, staff, activity)."""
     columns = _key_columns(session)
-    stmt = (
-        sa.select(*(columns[k].label(k) for k in keys), dsum(SupportDay.days).label("days"),
-                  sa.func.coalesce(sa.func.sum(price), 0).label("net"),
-                  sa.func.coalesce(sa.func.sum(sa.case((waiting, price), else_=0)), 0).label("wip"))
-        .join(Engagement, Engagement.id == SupportDay.engagement_id)
-        .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
-               Engagement.kind == EngagementKind.SUPPORT_PACKAGE,
-               SupportDay.worked_on >= start, SupportDay.worked_on <= end)
-        .group_by(*(columns[k] for k in keys))
-    )
+    where = [SupportDay.worked_on >= start, SupportDay.worked_on <= end]
     if client_id:
-        stmt = stmt.where(Engagement.client_id == client_id)
+        where.append(Engagement.client_id == client_id)
+    stmt = rule.priced({k: columns[k] for k in keys}, *where)
 
     def key(name, value):
         if name == "activity":
             return Activity(value).value
+        if name == "month":
+            return f"{int(value) // 100:04d}-{int(value) % 100:02d}"
         return str(value)
 
     records = [
-        {**{k: key(k, r._mapping[k]) for k in keys}, "days": r.days, "net": _pounds(r.net), "wip": _pounds(r.wip)}
+        {**{k: key(k, r._mapping[k]) for k in keys}, "days": (Decimal(int(r.quarters)) / 4).quantize(Decimal("0.01")),
+         "net": _pounds(r.pennies), "wip": _pounds(r.wip), "written_off": _pounds(r.written_off)}
         for r in session.execute(stmt)
     ]
-    return pd.DataFrame.from_records(records, columns=[*keys, "days", "net", "wip"]).astype(
-        {"days": object, "net": object, "wip": object})
+    return pd.DataFrame.from_records(records, columns=[*keys, "days", "net", "wip", "written_off"]).astype(
+        {"days": object, "net": object, "wip": object, "written_off": object})
 
 
 # --- invoiced, paid, outstanding ----------------------------------------------------
@@ -192,13 +187,23 @@ def invoiced(session: Session, start: date, end: date, by: str, client_id: int |
     return _as_dict(session, stmt)
 
 
+def receipts() -> sa.Subquery:
+    """Money received less money refunded: payments positive, refunds negative."""
+    return sa.union_all(
+        sa.select(Payment.invoice_id.label("invoice_id"), Payment.amount.label("amount"), Payment.paid_on.label("paid_on")),
+        sa.select(Refund.invoice_id, -Refund.amount, Refund.paid_on),
+    ).subquery("receipts")
+
+
 def paid(session: Session, start: date, end: date, by: str | None, client_id: int | None = None) -> dict[str, object]:
-    """Payments received in the period; by None: one total under key ''."""
+    """Payments received in the period less refunds paid out (negative
+    receipts); by None: one total under key ''."""
     single = _single_engagement()
-    key = {"month": month_key(session, Payment.paid_on), "client": Invoice.client_id,
+    money_in = receipts()
+    key = {"month": month_key(session, money_in.c.paid_on), "client": Invoice.client_id,
            "engagement": single.c.engagement_id}.get(by)
-    stmt = _grouped(key, dsum(Payment.amount)).select_from(Payment).join(Invoice, Invoice.id == Payment.invoice_id)
-    stmt = stmt.where(Payment.paid_on >= start, Payment.paid_on <= end)
+    stmt = _grouped(key, dsum(money_in.c.amount)).select_from(money_in).join(Invoice, Invoice.id == money_in.c.invoice_id)
+    stmt = stmt.where(money_in.c.paid_on >= start, money_in.c.paid_on <= end)
     if by == "engagement":
         stmt = stmt.outerjoin(single, single.c.invoice_id == Invoice.id)
     if client_id:
@@ -216,6 +221,7 @@ def outstanding(session: Session, end: date, by: str | None, client_id: int | No
         sa.select(Invoice.credits_id, Invoice.gross)  # negative on a credit note
         .where(Invoice.kind == InvoiceKind.CREDIT_NOTE, live, Invoice.issued_on <= end),
         sa.select(Payment.invoice_id, -Payment.amount).where(Payment.paid_on <= end),
+        sa.select(Refund.invoice_id, Refund.amount).where(Refund.paid_on <= end),
     ).subquery()
     anchor = aliased(Invoice)
     single = _single_engagement()
@@ -268,7 +274,7 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
     check_period(start, end, by)
     # One scan for the chart's month × client grid; a second only when the table is grouped otherwise.
     grid = delivered(session, start, end, ["month", "client"], client_id)
-    table = grid.groupby(by)[["days", "net", "wip"]].sum() if by in ("month", "client") else (
+    table = grid.groupby(by)[["days", "net", "wip", "written_off"]].sum() if by in ("month", "client") else (
         delivered(session, start, end, [by], client_id).set_index(by))
     delivered_by = None if table.empty else table
     billed = invoiced(session, start, end, by, client_id)
@@ -290,6 +296,7 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
             net_paid=received.get(key, ZERO) if by in PAID_BY else None,
             outstanding=owed.get(key, ZERO) if by in OUTSTANDING_BY else None,
             wip=delivered_by.at[key, "wip"] if has else ZERO,
+            written_off=delivered_by.at[key, "written_off"] if has else ZERO,
         ))
     if by != "month":
         rows.sort(key=lambda r: (r.key == SEVERAL, r.label.casefold(), r.key))
@@ -297,7 +304,7 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
         key="total", label="Total", days=sum((r.days for r in rows), ZERO),
         net_delivered=sum((r.net_delivered for r in rows), ZERO), net_invoiced=sum(billed.values(), ZERO),
         net_paid=sum(received.values(), ZERO), outstanding=sum(owed.values(), ZERO),
-        wip=sum((r.wip for r in rows), ZERO),
+        wip=sum((r.wip for r in rows), ZERO), written_off=sum((r.written_off for r in rows), ZERO),
     )
     return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, grid, start, end))
 

@@ -8,6 +8,7 @@ from tracker import clock, exports
 from tracker.access import FINANCE_ROLES, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.income import report as income
 from tracker.reports.income.chart import build_chart
@@ -34,6 +35,12 @@ BANDS_SHOWN = 25
 @roles(*FINANCE_ROLES)
 @bp.get("/income")
 def income_report():
+    if request.args.get("format"):
+        return _income(download_only=True)
+    return cached_page("reports/income.html", _income)
+
+
+def _income(download_only: bool = False):
     form = IncomeForm(request.args)
     report = None
     if form.validate():
@@ -44,7 +51,7 @@ def income_report():
             apply_errors(form, error)
     else:
         _defaults(form)
-    if report is not None and request.args.get("format"):
+    if report is not None and download_only:
         fmt = export_format(request.args.get("format"))
         columns, rows, totals = income_table(report)
         content, mimetype, ext = exports.export(fmt, income_title(report), columns, rows, totals)
@@ -54,6 +61,8 @@ def income_report():
     show_all = request.args.get("bands") == "all"
     ordered = sorted(bands, key=lambda b: b.position != "above")
     chart = build_chart(report.chart) if report else None
-    return render_template("reports/income.html", form=form, report=report, chart=chart,
-                           bands=ordered if show_all else ordered[:BANDS_SHOWN], bands_total=len(bands),
-                           groupings=income.GROUPINGS), (200 if report else 422)
+    context = {"form": form, "report": report, "chart": chart, "bands": ordered if show_all else ordered[:BANDS_SHOWN],
+               "bands_total": len(bands), "groupings": income.GROUPINGS, "status": 200 if report else 422}
+    if download_only:  # the form was wrong: show it with its errors
+        return render_template("reports/income.html", **context), context["status"]
+    return context

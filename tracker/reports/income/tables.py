@@ -14,10 +14,11 @@ def income_table(report: IncomeReport) -> tuple[list[Column], list[dict], dict]:
         Column("label", report.by_label),
         Column("days", "Days delivered", "days"),
         Column("net_delivered", "£ delivered (net)", "money"),
-        Column("net_invoiced", "£ invoiced (net of credits)", "money"),
-        Column("net_paid", "£ paid", "money"),
-        Column("outstanding", "£ outstanding at end", "money"),
-        Column("wip", "£ work in progress", "money"),
+        Column("net_invoiced", "£ invoiced (net, less credits)", "money"),
+        Column("net_paid", "£ paid (gross incl. VAT, less refunds)", "money"),
+        Column("outstanding", "£ outstanding at end (gross incl. VAT)", "money"),
+        Column("wip", "£ work in progress (net)", "money"),
+        Column("written_off", "£ written off (net)", "money"),
     ]
     rows = [asdict(r) for r in report.rows]
     return columns, rows, asdict(report.totals)

@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.assessments import framework
 from tracker.assessments.summary import Figures, section_means_by_round
+from tracker.billing import rule
 from tracker.billing.queries import income_invoiced
 from tracker.database import dsum
 from tracker.days.figures import EngagementFigures, figures_of
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.exports import Column
-from tracker.money import ZERO, line_net
+from tracker.money import ZERO
 from tracker.plans.models import Goal
 from tracker.plans.services import PlanCounts, goals_query, plan_counts
 from tracker.staff.models import StaffMember
@@ -126,9 +127,12 @@ def activity_rows(session: Session, engagement: Engagement) -> list[ActivityRow]
     )
     found = {Activity(activity): (delivered, planned, billable) for activity, delivered, planned, billable in session.execute(stmt)}
     billed = engagement.is_billable_kind
+    # £ by the pricing rule (docs/finance.md): sums of pricing lines, as on the invoice.
+    priced = {Activity(row.activity): (Decimal(int(row.pennies)) / 100).quantize(HUNDREDTH) for row in session.execute(
+        rule.priced({"activity": SupportDay.activity}, SupportDay.engagement_id == engagement.id))}
     return [
         ActivityRow(activity, _days(delivered), _days(planned), _days(billable),
-                    line_net(_days(billable), engagement.day_rate) if billed else ZERO)
+                    priced.get(activity, ZERO) if billed else ZERO)
         for activity in Activity if activity in found
         for delivered, planned, billable in [found[activity]]
     ]

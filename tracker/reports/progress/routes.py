@@ -15,6 +15,7 @@ from tracker.access import PROGRESS_READERS, roles
 from tracker.authorities.services import lead_authority
 from tracker.engagements.services import filtered_engagements, get_engagement
 from tracker.extensions import db
+from tracker.page_cache import cached_page
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.progress import report as progress
 from tracker.reports.progress.chart import section_chart_svg
@@ -41,15 +42,21 @@ def progress_index():
 @roles(*PROGRESS_READERS)
 @bp.get("/progress/<int:engagement_id>")
 def progress_report(engagement_id: int):
-    report = _report(engagement_id)
-    if request.args.get("format"):
-        fmt = export_format(request.args.get("format"))
-        columns, rows, totals = progress.activity_table(report)
-        title = f"Progress: {report.engagement.client.name} — {report.engagement.title}"
-        content, mimetype, ext = exports.export(fmt, title, columns, rows, totals,
-                                                subtitle=f"Support by activity as at {report.today:%-d %B %Y}")
-        return download(content, mimetype, filename(report, ext))
-    return render_template("reports/progress.html", report=report, chart=_chart(report), lead=lead_authority(db.session))
+    engagement = get_engagement(db.session, current_user, engagement_id)  # 404 for another authority's
+    if not request.args.get("format"):
+        return cached_page("reports/progress.html", lambda: _page(engagement))
+    fmt = export_format(request.args.get("format"))
+    report = progress.progress_report(db.session, engagement, clock.today())
+    columns, rows, totals = progress.activity_table(report)
+    title = f"Progress: {report.engagement.client.name} — {report.engagement.title}"
+    content, mimetype, ext = exports.export(fmt, title, columns, rows, totals,
+                                            subtitle=f"Support by activity as at {report.today:%-d %B %Y}")
+    return download(content, mimetype, filename(report, ext))
+
+
+def _page(engagement) -> dict:
+    report = progress.progress_report(db.session, engagement, clock.today())
+    return {"report": report, "chart": _chart(report), "lead": lead_authority(db.session)}
 
 
 @roles(*PROGRESS_READERS)

@@ -1,0 +1,95 @@
+"""The one pricing rule for delivered work (docs/finance.md), in SQL.
+
+A *pricing line* is the days of one engagement, one staff member, one
+activity, one calendar month, and one live invoice line (or none): the grain
+of an invoice line, since drafts make one line per engagement, staff member,
+activity and month. Its money is (days × the engagement's day rate) rounded
+half-up to the penny, once. Every figure of delivered work (the engagement
+page, the income report by any grouping, the progress report, uninvoiced
+work, dashboards) is a sum of pricing-line amounts, so the same days give the
+same pounds everywhere and equal the invoice's line nets.
+
+The amount is exact integer arithmetic in SQL: quarter days × rate in pennies,
+plus 2, divided by 4 (half-up), so a million days aggregate in the database.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from tracker.billing.models import InvoiceDayClaim
+from tracker.days.models import DayState, SupportDay
+from tracker.engagements.models import Engagement, EngagementKind
+
+
+def month_number(column):
+    """YYYYMM of a date column as an integer, on SQLite and PostgreSQL."""
+    return sa.extract("year", column) * 100 + sa.extract("month", column)
+
+
+def quarters(days_column):
+    return sa.cast(sa.func.round(days_column * 4), sa.BigInteger)
+
+
+def rate_pennies():
+    return sa.cast(sa.func.round(Engagement.day_rate * 100), sa.BigInteger)
+
+
+def pennies(quarter_sum, rate):
+    """Half-up pennies of quarter_sum quarter days at rate pennies a day (both integer
+    SQL expressions ≥ 0, so ``//`` is integer division, which floors them)."""
+    return (quarter_sum * rate + 2) // 4
+
+
+def _not_in(keys: dict, grain: list) -> list:
+    """The grain columns not already among the keys (one GROUP BY term each)."""
+    given = {str(column) for column in keys.values()}
+    return [column for column in grain if str(column) not in given]
+
+
+def pricing_lines(keys: dict, *where) -> sa.Subquery:
+    """One row per pricing line of billable delivered (or invoiced) days of
+    support packages matching `where`, carrying the report keys (which must be
+    functions of the grain: month, client, engagement, staff, activity) and:
+
+    - ``quarters``: the line's days in quarter days,
+    - ``pennies``: its money,
+    - ``wip``: its money when no live invoice claims it (work in progress),
+    - ``written_off``: its money when its days were credited and written off.
+    """
+    claim = aliased(InvoiceDayClaim)
+    # PostgreSQL's SUM(bigint) is NUMERIC: cast back, so the division below is integer division.
+    q = sa.cast(sa.func.sum(quarters(SupportDay.days)), sa.BigInteger)
+    rate = rate_pennies()
+    money = pennies(q, rate)
+    unclaimed = claim.line_id.is_(None)
+    stmt = (
+        sa.select(*(column.label(name) for name, column in keys.items()),
+                  q.label("quarters"), money.label("pennies"),
+                  sa.case((sa.and_(unclaimed, SupportDay.written_off.is_(False)), money), else_=0).label("wip"),
+                  sa.case((SupportDay.written_off.is_(True), money), else_=0).label("written_off"))
+        .select_from(SupportDay)
+        .join(Engagement, Engagement.id == SupportDay.engagement_id)
+        .outerjoin(claim, claim.support_day_id == SupportDay.id)
+        .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
+               Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
+        .group_by(*keys.values(), *_not_in(keys, [SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
+                                                  month_number(SupportDay.worked_on)]),
+                  claim.line_id, SupportDay.written_off, rate)
+    )
+    return stmt.subquery("pricing_lines")
+
+
+def priced(keys: dict, *where) -> sa.Select:
+    """Sums of pricing lines grouped by the keys: key columns, quarters,
+    pennies, wip, written_off (integers; pounds = pennies / 100)."""
+    lines = pricing_lines(keys, *where)
+    key_columns = [lines.c[name] for name in keys]
+    return (
+        sa.select(*key_columns, sa.func.coalesce(sa.func.sum(lines.c.quarters), 0).label("quarters"),
+                  sa.func.coalesce(sa.func.sum(lines.c.pennies), 0).label("pennies"),
+                  sa.func.coalesce(sa.func.sum(lines.c.wip), 0).label("wip"),
+                  sa.func.coalesce(sa.func.sum(lines.c.written_off), 0).label("written_off"))
+        .group_by(*key_columns)
+    )

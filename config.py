@@ -77,6 +77,19 @@ class Config:
     # (nginx: 1). 0 trusts no forwarded header: the client is the socket's peer.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+    # Mail (tracker/mail). Without SMTP_URL nothing is sent: messages wait in
+    # the outbox, readable at /admin/outbox. smtp://[user:pass@]host[:port][?starttls=true],
+    # smtps://... for implicit TLS. PUBLIC_URL is the address people open (links in mail).
+    SMTP_URL = os.environ.get("SMTP_URL", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "tracker@localhost")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))  # doubles after each failure
+    MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))  # a claimed message's time to send
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "30"))
+    # Overdue-invoice reminders: days after the due date, one reminder per stage.
+    REMINDER_STAGES = os.environ.get("REMINDER_STAGES", "7,21")
+
     def __init__(self) -> None:
         # Pin "today" (YYYY-MM-DD) for demonstrations and benchmarks; unset in normal use.
         self.TRACKER_TODAY = os.environ.get("TRACKER_TODAY") or getattr(self, "TRACKER_TODAY", None)

@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
-from tracker import extension_points, json_depth, models  # noqa: F401  (every model, so the metadata is complete)
+from tracker import extension_points, json_depth, models, static_files  # noqa: F401  (models: every model, so the metadata is complete)
 from tracker.access import register_access
 from tracker.api import feature as api
 from tracker.assessments import feature as assessments
@@ -30,9 +30,12 @@ from tracker.demo import feature as demo
 from tracker.engagements import feature as engagements
 from tracker.errors import register_error_handlers
 from tracker.extensions import csrf, db, limiter, login_manager, migrate
+from tracker.mail import feature as mail
 from tracker.ops import feature as ops
 from tracker.plans import feature as plans
+from tracker.reminders import feature as reminders
 from tracker.reports import feature as reports
+from tracker.resets import feature as resets
 from tracker.security import register_security_headers
 from tracker.settings import feature as settings
 from tracker.staff import feature as staff
@@ -44,7 +47,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 #: before billing's, settings its day rate before billing's settings.
 FEATURES = (
     dashboard, auth, authorities, staff, engagements, settings, ops, days, reports, billing,
-    audit, assessments, plans, demo, api,
+    mail, resets, reminders, audit, assessments, plans, demo, api,
 )
 
 
@@ -74,6 +77,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    static_files.init_app(app)
     return app
 
 

@@ -6,6 +6,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from tracker.errors import ValidationFailed
 
+#: The longest address (RFC 5321); forms and API schemas take it from here.
+EMAIL_MAX = 254
+
 
 def normalise_email(raw: str, field: str = "email") -> str:
     try:

@@ -15,8 +15,10 @@ from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment, Refund
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement, EngagementMember, EngagementStatusChange
+from tracker.mail.models import OutboxAttachment, OutboxMessage
 from tracker.plans.models import Goal, GoalStandard, Milestone
 from tracker.reports.capacity.models import CapacityReview
+from tracker.resets.models import PasswordToken
 from tracker.settings.models import Setting
 from tracker.staff.models import StaffMember
 
@@ -39,6 +41,9 @@ __all__ = [
     "InvoiceLineDay",
     "Milestone",
     "NumberSeries",
+    "OutboxAttachment",
+    "OutboxMessage",
+    "PasswordToken",
     "Payment",
     "Refund",
     "SapLevel",

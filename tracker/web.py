@@ -33,6 +33,7 @@ NAVIGATION = [
     ("Settings", "settings.show_settings", FINANCE_ROLES),
     ("Users", "auth.list_users", {Role.ADMIN}),
     ("Audit", "audit.list_audit", {Role.ADMIN}),
+    ("Outbox", "mail.outbox", {Role.ADMIN}),
 ]
 
 

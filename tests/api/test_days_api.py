@@ -110,3 +110,16 @@ def test_days_carry_their_goal(api_as, world, session):
     other = goal(session, world.engagement_b)
     r4 = api.patch(f"/api/v1/days/{r.json['id']}", json={"goal_id": other.id})
     assert r4.status_code == 422 and "goal_id" in r4.json["error"]["fields"]
+
+
+def test_the_month_filter_takes_yyyy_mm_and_names_the_parameter_otherwise(api_as, world, session):
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 30))
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 11, 2))
+    api = api_as("manager")
+    url = f"/api/v1/engagements/{world.engagement_a.id}/days"
+    listing = api.get(url, query_string={"month": "2026-11"}).json
+    assert [d["worked_on"] for d in listing["items"]] == ["2026-11-02"]
+    for bad in ("2026-13", "November", "2026-11-02"):
+        r = api.get(url, query_string={"month": bad})
+        assert r.status_code == 422, bad
+        assert set(r.json["error"]["fields"]) == {"month"}

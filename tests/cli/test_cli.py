@@ -4,6 +4,7 @@ from tracker.auth.models import User
 from tracker.authorities.models import Authority
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
+from tracker.mail.models import MessageKind, OutboxMessage
 
 
 def test_users_create_with_a_given_password(runner, session):
@@ -13,9 +14,12 @@ def test_users_create_with_a_given_password(runner, session):
     assert session.scalar(sa.select(User).where(User.email == "boss@lead.example.org")).role == "admin"
 
 
-def test_users_create_generates_and_prints_a_password(runner, session):
+def test_users_create_without_a_password_queues_an_invitation(runner, session):
     result = runner.invoke(args=["users", "create", "m@lead.example.org", "--role", "manager"])
-    assert result.exit_code == 0 and "Password: " in result.output
+    assert result.exit_code == 0 and "Invitation queued" in result.output and "Password: " not in result.output
+    message = session.scalars(sa.select(OutboxMessage)).one()
+    assert message.kind == MessageKind.INVITATION and message.to_address == "m@lead.example.org"
+    assert "/password/reset/" in message.body_text
 
 
 def test_users_create_refuses_a_client_without_authority(runner, session):
@@ -49,6 +53,9 @@ def test_demo_load_builds_the_seed_world_and_prints_the_admin_login(runner, sess
     assert len(staff_on_cwac) >= 3
     activities = set(session.scalars(sa.select(SupportDay.activity).where(SupportDay.engagement_id == cwac.id)))
     assert {"scoping", "self_assessment", "training_programme", "mentoring"} <= {a.value for a in activities}
+    # The outbox shows what would be sent today (no SMTP_URL): at least the demo's overdue invoice's reminder.
+    kinds = set(session.scalars(sa.select(OutboxMessage.kind)))
+    assert MessageKind.OVERDUE_REMINDER in kinds and "queued for today" in result.output
     again = runner.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and "already holds data" in again.output and "admin@halton.example.org" in again.output
     refused = runner.invoke(args=["demo", "load"])

@@ -17,6 +17,8 @@ from tests.conftest import login
 from tests.factories import billing_samples, sap_objects
 from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
 from tracker.extensions import db
+from tracker.mail import services as mail
+from tracker.mail.models import MessageKind, OutboxMessage
 
 ROLES = ["admin", "manager", "consultant", "finance", "client"]
 
@@ -40,6 +42,7 @@ class Samples(dict):
         if client_b:
             self.update({"engagement_id": world.engagement_b.id, "authority_id": world.client_b.id})
         self["invoice_id"] = billing_samples(db.session, world)["b" if client_b else "a"].id  # issued invoices
+        self.update(outbox_sample(world))
         sap = sap_objects(db.session, world)["b" if client_b else "a"]
         self.update({"assessment_id": sap.assessment.id, "response_id": sap.response.id, "goal_id": sap.goal.id,
                      "milestone_id": sap.milestone.id})
@@ -55,6 +58,19 @@ class Samples(dict):
             on = next(d for d in (date(2026, 11, 20) - timedelta(days=i) for i in range(150)) if d not in taken)
             self["day_id"] = factories.day(db.session, engagement, staff, on, "1").id
         return self
+
+
+def outbox_sample(world) -> dict:
+    """A queued message with an attachment (the admin's outbox pages) and a token that is no live link."""
+    message = db.session.scalar(sa.select(OutboxMessage).limit(1))
+    if message is None:
+        invoice = world.invoices["a"]
+        message = mail.queue(db.session, kind=MessageKind.INVOICE, to_address="ap@a.example.org", subject="Sample",
+                             template="billing/mail/invoice", ref=("invoice", invoice.id),
+                             context={"invoice": invoice, "lead": "Lead", "link": "https://x.example.org"},
+                             attachments=[mail.Attachment("sample.pdf", b"%PDF-1.4", "application/pdf")])
+        db.session.commit()
+    return {"message_id": message.id, "attachment_id": message.attachments[0].id, "token": "not-a-live-link"}
 
 
 def sample_values(world) -> Samples:
@@ -114,7 +130,8 @@ def test_only_sign_in_pages_and_documents_are_public(app):
         r.endpoint for r in app.url_map.iter_rules()
         if r.endpoint != "static" and getattr(app.view_functions[r.endpoint], ACCESS_ATTR, None) == PUBLIC
     )
-    assert public == ["api.create_token", "api.openapi_document", "auth.login", "dashboard.healthz"]
+    assert public == ["api.create_token", "api.openapi_document", "auth.login", "dashboard.healthz", "password.forgot",
+                      "password.reset"]
 
 
 def _page_request(client, method, url):

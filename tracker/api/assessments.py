@@ -11,8 +11,7 @@ from tracker.api.schema import Bool, Date, DateTime, Dec, FieldError, Int, ListO
 from tracker.assessments import framework, services
 from tracker.assessments.models import AssessmentResponse, SapStandard
 from tracker.assessments.summary import RoundSummary, summarise
-from tracker.engagements.policy import check_may_edit, check_may_score
-from tracker.engagements.services import get_engagement
+from tracker.engagements.services import engagement_for_editing, get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
 
@@ -42,10 +41,10 @@ StandardSchema = Schema("SapStandard", {
 AssessmentSchema = Schema("Assessment", {
     "id": Int(read_only=True),
     "engagement_id": Int(read_only=True),
-    "label": Str(required=True, min_length=1, max_length=80, description="e.g. Baseline, 6-month review."),
+    "label": Str(required=True, min_length=1, max_length=services.LABEL_MAX, description="e.g. Baseline, 6-month review."),
     "assessed_on": Date(required=True),
-    "key_areas": ListOf(Str(max_length=200), max_items=12, default=[]),
-    "notes": Str(max_length=5000, default=""),
+    "key_areas": ListOf(Str(max_length=services.KEY_AREA_MAX), max_items=services.MAX_KEY_AREAS, default=[]),
+    "notes": Str(max_length=services.NOTES_MAX, default=""),
     "framework_version": Int(read_only=True, description="The wording this round is scored against."),
     "groups": ListOf(Str(), read_only=True, description="Groups that have responded."),
 })
@@ -53,10 +52,10 @@ AssessmentSchema = Schema("Assessment", {
 ResponseSchema = Schema("AssessmentResponse", {
     "id": Int(read_only=True),
     "assessment_id": Int(read_only=True),
-    "group": Str(required=True, min_length=1, max_length=120, attr="group_name"),
+    "group": Str(required=True, min_length=1, max_length=services.GROUP_MAX, attr="group_name"),
     "scores": LooseMap(Int(minimum=1, maximum=5), max_items=40, required=True, attr="score_map",
                        description="Standard code → score 1-5; a group may score only some standards."),
-    "evidence": LooseMap(Str(max_length=5000), max_items=40, default={}, attr="evidence_map",
+    "evidence": LooseMap(Str(max_length=services.EVIDENCE_MAX), max_items=40, default={}, attr="evidence_map",
                          description="Standard code → evidence text (only for scored standards)."),
     "updated_at": DateTime(read_only=True),
 })
@@ -154,8 +153,7 @@ def _round_input(data: dict, base=None) -> services.AssessmentInput:
 @operation("Open a round (scored against the current framework)", tags=["self-assessment"], request=AssessmentSchema,
            response=AssessmentSchema, status=201)
 def create_assessment(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
-    check_may_edit(db.session, current_user, engagement)
+    engagement = engagement_for_editing(db.session, current_user, engagement_id)
     assessment = services.create_assessment(db.session, current_user, engagement, _round_input(load(AssessmentSchema)))
     return dump_assessment(assessment), 201
 
@@ -172,8 +170,7 @@ def get_assessment(assessment_id: int):
 @operation("Change a round's label, date, key areas or notes", tags=["self-assessment"], request=AssessmentSchema,
            partial=True, response=AssessmentSchema)
 def update_assessment(assessment_id: int):
-    assessment = services.get_assessment(db.session, current_user, assessment_id)
-    check_may_edit(db.session, current_user, assessment.engagement)
+    assessment = services.assessment_for_editing(db.session, current_user, assessment_id)
     data = load(AssessmentSchema, partial=True)
     if data:
         services.update_assessment(db.session, current_user, assessment, _round_input(data, assessment))
@@ -195,8 +192,7 @@ def list_responses(assessment_id: int):
 @operation("Record a group's scores (422 names each unknown standard or score outside 1-5)", tags=["self-assessment"],
            request=ResponseSchema, response=ResponseSchema, status=201)
 def create_response(assessment_id: int):
-    assessment = services.get_assessment(db.session, current_user, assessment_id)
-    check_may_score(db.session, current_user, assessment.engagement)
+    assessment = services.assessment_for_scoring(db.session, current_user, assessment_id)
     data = load(ResponseSchema)
     response = services.record_response(db.session, current_user, assessment,
                                         services.ResponseInput(data["group"], data["scores"], data["evidence"]))
@@ -216,8 +212,7 @@ def get_response(response_id: int):
            request=ResponseSchema, partial=True, response=ResponseSchema,
            description="Evidence not sent is kept for the standards still scored.")
 def update_response(response_id: int):
-    response = services.get_response(db.session, current_user, response_id)
-    check_may_score(db.session, current_user, response.assessment.engagement)
+    response = services.response_for_scoring(db.session, current_user, response_id)
     data = load(ResponseSchema, partial=True)
     if data:
         scores = data.get("scores", response.score_map)

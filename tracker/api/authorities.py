@@ -1,23 +1,23 @@
 from flask_login import current_user
 
 from tracker.access import FINANCE_ROLES, roles, signed_in
+from tracker.addresses import EMAIL_MAX
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Int, Schema, Str
 from tracker.authorities import services
 from tracker.authorities.models import Authority, AuthorityKind
-from tracker.authorities.services import NAME_MAX
+from tracker.authorities.services import ADDRESS_MAX, FINANCE_CONTACT_MAX, NAME_MAX, VAT_NUMBER_MAX
 from tracker.extensions import db
-from tracker.pagination import paginate
 
 AuthoritySchema = Schema("Authority", {
     "id": Int(read_only=True),
     "name": Str(required=True, min_length=1, max_length=NAME_MAX),
     "kind": Str(enum=[k.value for k in AuthorityKind], default=AuthorityKind.COUNCIL.value),
     "is_lead": Bool(default=False),
-    "address": Str(max_length=1000, default=""),
-    "vat_number": Str(max_length=20, default=""),
-    "finance_contact": Str(max_length=120, default=""),
-    "finance_email": Str(max_length=254, default=""),
+    "address": Str(max_length=ADDRESS_MAX, default=""),
+    "vat_number": Str(max_length=VAT_NUMBER_MAX, default=""),
+    "finance_contact": Str(max_length=FINANCE_CONTACT_MAX, default=""),
+    "finance_email": Str(max_length=EMAIL_MAX, default=""),
 })
 
 FILTERS = [Param("is_lead", Bool(), "Only the lead (true) or only clients (false).")]
@@ -35,10 +35,8 @@ def _input(data: dict, base: Authority | None = None) -> services.AuthorityInput
 def list_authorities():
     page, per_page = paging()
     filters = query_values(FILTERS)
-    stmt = services.visible_authorities(current_user)
-    if "is_lead" in filters:
-        stmt = stmt.where(Authority.is_lead.is_(filters["is_lead"]))
-    return list_response(AuthoritySchema, paginate(db.session, stmt.order_by(None).order_by(Authority.id), page, per_page))
+    result = services.list_authorities(db.session, current_user, page, per_page, is_lead=filters.get("is_lead"), by_id=True)
+    return list_response(AuthoritySchema, result)
 
 
 @roles(*FINANCE_ROLES)

@@ -9,12 +9,12 @@ from tracker.api.core import BadRequest, Param, api_bp, list_response, load, ope
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
 from tracker.dates import parse_month
 from tracker.days import importer, services
-from tracker.days.models import Activity, DayState, SupportDay
+from tracker.days.models import Activity, DayState
 from tracker.days.services import NOTES_MAX
 from tracker.engagements.services import get_engagement
+from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_json
-from tracker.pagination import paginate_deferred
 
 DaySchema = Schema("SupportDay", {
     "id": Int(read_only=True),
@@ -61,14 +61,13 @@ def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
     page, per_page = paging()
     q = query_values(FILTERS)
-    month = None
-    if "month" in q:
-        month = parse_month(q["month"])
+    try:
+        month = parse_month(q.get("month"))
+    except ValidationFailed as error:
+        raise ValidationFailed("Some query parameters are not valid.", error.fields) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
-    services.confine_to_own_days(current_user, filters)
-    stmt = services.days_query(engagement.id, filters)
-    return cached_json(lambda: list_response(DaySchema, paginate_deferred(
-        db.session, stmt, SupportDay, services.DAY_ORDER, page, per_page, options=services.one_engagement_rows())))
+    return cached_json(lambda: list_response(
+        DaySchema, services.list_days(db.session, current_user, engagement.id, filters, page, per_page)))
 
 
 @roles(*DELIVERERS)

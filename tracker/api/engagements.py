@@ -11,11 +11,10 @@ from tracker.billing.queries import income_invoiced
 from tracker.days.figures import figures_for
 from tracker.engagements import services
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
-from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
+from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORDER_MAX, TITLE_MAX
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_json
-from tracker.pagination import paginate
 from tracker.staff.models import StaffMember
 
 EngagementSchema = Schema("Engagement", {
@@ -30,11 +29,11 @@ EngagementSchema = Schema("Engagement", {
     "estimated_days_high": Dec(2, minimum=0, default=Decimal("0")),
     "start_date": Date(required=True),
     "end_date": Date(nullable=True, default=None),
-    "purchase_order": Str(max_length=60, default=""),
+    "purchase_order": Str(max_length=PURCHASE_ORDER_MAX, default=""),
     "vat_rate": Dec(2, minimum=0, maximum=1, nullable=True, default=Decimal("0.20"),
                     description="\"0.20\" standard; null = outside the scope of VAT (give vat_note)."),
-    "vat_note": Str(max_length=255, default=""),
-    "approval_reference": Str(max_length=255, default=""),
+    "vat_note": Str(max_length=NOTE_MAX, default=""),
+    "approval_reference": Str(max_length=NOTE_MAX, default=""),
     "description": Str(max_length=DESCRIPTION_MAX, default=""),
     "staff_ids": ListOf(Int(minimum=1), write_only=True, description="The team: staff ids."),
     "team": ListOf(Int(), read_only=True, description="Staff ids on the team."),
@@ -99,8 +98,7 @@ def list_engagements():
     filters = query_values(FILTERS)
 
     def build() -> dict:
-        stmt = services.filtered_engagements(current_user, **filters).order_by(None).order_by(Engagement.id)
-        result = paginate(db.session, stmt, page, per_page)
+        result = services.list_engagements(db.session, current_user, page, per_page, **filters, by_id=True)
         return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
 
     return cached_json(build)

@@ -11,6 +11,7 @@ from tracker.api import (  # noqa: F401  (each module's views are on api_bp)
     engagements,
     finance,
     income,
+    invoice_mail,
     invoices,
     plans,
     progress,

@@ -15,7 +15,9 @@ from tracker.api.core import Param, api_bp, list_response, load, operation, pagi
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Nested, Schema, Str
 from tracker.billing import pdf
 from tracker.billing import services as billing
+from tracker.billing.credits import REASON_MAX
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+from tracker.billing.payments import REFERENCE_MAX
 from tracker.days.models import Activity
 from tracker.extensions import db
 from tracker.pagination import paginate
@@ -46,7 +48,7 @@ PaymentSchema = Schema("Payment", {
     "id": Int(read_only=True),
     "amount": Dec(2, required=True, minimum="0.01"),
     "paid_on": Date(required=True),
-    "reference": Str(max_length=60, default=""),
+    "reference": Str(max_length=REFERENCE_MAX, default=""),
 })
 
 InvoiceSchema = Schema("Invoice", {
@@ -93,7 +95,7 @@ DraftRequest = Schema("DraftRequest", {
 })
 
 CreditRequest = Schema("CreditRequest", {
-    "reason": Str(required=True, min_length=1, max_length=1000, description="Printed on the credit note."),
+    "reason": Str(required=True, min_length=1, max_length=REASON_MAX, description="Printed on the credit note."),
     "line_ids": ListOf(Int(minimum=1), nullable=True, default=None, max_items=1000,
                        description="Credit only these lines (default: every line not yet credited)."),
     "write_off": Bool(default=False, description="true: the credited days are written off, never invoiceable again "

@@ -8,13 +8,13 @@ from tracker import clock
 from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Date, Dec, Int, ListOf, Schema, Str
-from tracker.engagements.policy import check_may_edit
-from tracker.engagements.services import get_engagement
+from tracker.assessments.services import KEY_AREA_MAX
+from tracker.engagements.services import engagement_for_editing, get_engagement
 from tracker.extensions import db
 from tracker.pagination import paginate
 from tracker.plans import services
 from tracker.plans.models import MilestoneStatus
-from tracker.plans.services import TEXT_MAX, TITLE_MAX
+from tracker.plans.services import OWNER_MAX, TEXT_MAX, TITLE_MAX
 
 GoalSchema = Schema("Goal", {
     "id": Int(read_only=True),
@@ -24,7 +24,7 @@ GoalSchema = Schema("Goal", {
     "description": Str(max_length=TEXT_MAX, default=""),
     "standard_codes": ListOf(Str(max_length=8), max_items=40, default=[],
                              description="SAP standards the goal addresses, e.g. [\"1.3\", \"2.1\"]."),
-    "key_area": Str(max_length=200, nullable=True, default=None,
+    "key_area": Str(max_length=KEY_AREA_MAX, nullable=True, default=None,
                     description="One of the key areas the engagement's rounds name, or null."),
     "milestones_total": Int(read_only=True),
     "milestones_done": Int(read_only=True),
@@ -36,7 +36,7 @@ MilestoneSchema = Schema("Milestone", {
     "id": Int(read_only=True),
     "goal_id": Int(read_only=True),
     "title": Str(required=True, min_length=1, max_length=TITLE_MAX),
-    "owner": Str(required=True, min_length=1, max_length=120),
+    "owner": Str(required=True, min_length=1, max_length=OWNER_MAX),
     "due_on": Date(required=True),
     "status": Str(enum=[s.value for s in MilestoneStatus], default=MilestoneStatus.NOT_STARTED.value),
     "evidence": Str(max_length=TEXT_MAX, default=""),
@@ -90,8 +90,7 @@ def list_goals(engagement_id: int):
 @api_bp.post("/engagements/<int:engagement_id>/goals")
 @operation("Add a goal", tags=["action plans"], request=GoalSchema, response=GoalSchema, status=201)
 def create_goal(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
-    check_may_edit(db.session, current_user, engagement)
+    engagement = engagement_for_editing(db.session, current_user, engagement_id)
     goal = services.create_goal(db.session, current_user, engagement, _goal_input(load(GoalSchema)))
     return dump_goal(goal), 201
 
@@ -107,8 +106,7 @@ def get_goal(goal_id: int):
 @api_bp.patch("/goals/<int:goal_id>")
 @operation("Change a goal", tags=["action plans"], request=GoalSchema, partial=True, response=GoalSchema)
 def update_goal(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     data = load(GoalSchema, partial=True)
     if data:
         services.update_goal(db.session, current_user, goal, _goal_input(data, goal))
@@ -129,8 +127,7 @@ def list_milestones(goal_id: int):
 @api_bp.post("/goals/<int:goal_id>/milestones")
 @operation("Add a milestone", tags=["action plans"], request=MilestoneSchema, response=MilestoneSchema, status=201)
 def create_milestone(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     data = load(MilestoneSchema)
     milestone = services.add_milestone(db.session, current_user, goal, services.MilestoneInput(**data), _today())
     return dump_milestone(milestone), 201

@@ -3,19 +3,20 @@ from decimal import Decimal
 from flask_login import current_user
 
 from tracker.access import MANAGERS, roles
+from tracker.addresses import EMAIL_MAX
 from tracker.api.core import api_bp, list_response, load, operation, paging
 from tracker.api.schema import Bool, Dec, Int, Schema, Str
 from tracker.extensions import db
-from tracker.pagination import paginate
 from tracker.staff import services
 from tracker.staff.models import StaffMember
+from tracker.staff.services import JOB_TITLE_MAX, NAME_MAX
 
 StaffSchema = Schema("StaffMember", {
     "id": Int(read_only=True),
-    "name": Str(required=True, min_length=1, max_length=120),
-    "job_title": Str(max_length=120, default=""),
+    "name": Str(required=True, min_length=1, max_length=NAME_MAX),
+    "job_title": Str(max_length=JOB_TITLE_MAX, default=""),
     "team": Str(max_length=services.TEAM_MAX, default="", description="The team or service, e.g. \"Early Help\"; \"\" for none."),
-    "email": Str(required=True, max_length=254),
+    "email": Str(required=True, max_length=EMAIL_MAX),
     "monthly_capacity_days": Dec(2, minimum=0, maximum=31, default=Decimal("18")),
     "external_cap_share": Dec(2, minimum=0, maximum=1, default=Decimal("0.20"),
                               description="Share of capacity that may go to outside work, e.g. \"0.20\"."),
@@ -34,8 +35,7 @@ def _input(data: dict, base: StaffMember | None = None) -> services.StaffInput:
 @operation("List the lead authority's staff", tags=["staff"], list_of=StaffSchema)
 def list_staff():
     page, per_page = paging()
-    stmt = services.staff_list().order_by(None).order_by(StaffMember.id)
-    return list_response(StaffSchema, paginate(db.session, stmt, page, per_page))
+    return list_response(StaffSchema, services.list_staff(db.session, page, per_page, by_id=True))
 
 
 @roles(*MANAGERS)

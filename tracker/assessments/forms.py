@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker.assessments import framework
+from tracker.assessments.services import EVIDENCE_MAX, GROUP_MAX, LABEL_MAX, NOTES_MAX
 from tracker.web import options
 
 SCORE_CHOICES = [("", "Not scored"), *((str(n), str(n)) for n in range(1, 6))]
@@ -22,14 +24,14 @@ def field_name(error_key: str) -> str:
 
 
 class AssessmentForm(FlaskForm):
-    label = StringField("Round", validators=[DataRequired("Name the round, e.g. Baseline or 6-month review."), Length(max=80)])
+    label = StringField("Round", validators=[DataRequired("Name the round, e.g. Baseline or 6-month review."), Length(max=LABEL_MAX)])
     assessed_on = DateField("Date of the exercise", validators=[DataRequired("Give the date of the exercise.")])
     key_areas = TextAreaField("Key areas for focus (one a line)", validators=[Optional(), Length(max=3000)])
-    notes = TextAreaField("Notes", validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=NOTES_MAX)])
 
 
 class ResponseFormBase(FlaskForm):
-    group = StringField("Group", validators=[DataRequired("Name the group, e.g. Children's Trust Board."), Length(max=120)])
+    group = StringField("Group", validators=[DataRequired("Name the group, e.g. Children's Trust Board."), Length(max=GROUP_MAX)])
 
 
 def response_form(standards, data: dict | None = None) -> ResponseFormBase:
@@ -41,14 +43,14 @@ def response_form(standards, data: dict | None = None) -> ResponseFormBase:
     for s in standards:
         setattr(ResponseForm, f"scores_{s.slug}", RadioField(f"{s.code} {s.title}", choices=options(SCORE_CHOICES), default="",
                                                               validators=[Optional()]))
-        setattr(ResponseForm, f"evidence_{s.slug}", TextAreaField(f"Evidence for {s.code}", validators=[Optional(), Length(max=5000)]))
+        setattr(ResponseForm, f"evidence_{s.slug}", TextAreaField(f"Evidence for {s.code}", validators=[Optional(), Length(max=EVIDENCE_MAX)]))
     return ResponseForm(data=data)
 
 
 class FrameworkFormBase(FlaskForm):
     label = StringField("Name of this version", validators=[DataRequired("Name the version, e.g. “Original CSP wording”."),
-                                                             Length(max=200)])
-    note = TextAreaField("What changed and why", validators=[Optional(), Length(max=2000)])
+                                                             Length(max=framework.TITLE_MAX)])
+    note = TextAreaField("What changed and why", validators=[Optional(), Length(max=framework.NOTE_MAX)])
 
 
 def framework_form(version, data: dict | None = None) -> FrameworkFormBase:
@@ -58,15 +60,16 @@ def framework_form(version, data: dict | None = None) -> FrameworkFormBase:
         pass
 
     for s in version.sections:
-        setattr(FrameworkForm, f"sections_{s.number}_title", StringField(f"Section {s.number} title", validators=[Length(max=200)]))
+        setattr(FrameworkForm, f"sections_{s.number}_title", StringField(f"Section {s.number} title", validators=[Length(max=framework.TITLE_MAX)]))
         setattr(FrameworkForm, f"sections_{s.number}_description",
-                TextAreaField(f"Section {s.number} description", validators=[Length(max=1000)]))
+                TextAreaField(f"Section {s.number} description", validators=[Length(max=framework.DESCRIPTION_MAX)]))
     for lv in version.levels:
-        setattr(FrameworkForm, f"levels_{lv.score}_label", StringField(f"Score {lv.score} short label", validators=[Length(max=60)]))
+        setattr(FrameworkForm, f"levels_{lv.score}_label",
+                StringField(f"Score {lv.score} short label", validators=[Length(max=framework.LEVEL_LABEL_MAX)]))
         setattr(FrameworkForm, f"levels_{lv.score}_description",
-                StringField(f"Score {lv.score} description", validators=[Length(max=255)]))
+                StringField(f"Score {lv.score} description", validators=[Length(max=framework.LEVEL_DESCRIPTION_MAX)]))
     for st in version.standards:
-        setattr(FrameworkForm, f"standards_{st.slug}_title", StringField(f"{st.code} title", validators=[Length(max=200)]))
+        setattr(FrameworkForm, f"standards_{st.slug}_title", StringField(f"{st.code} title", validators=[Length(max=framework.TITLE_MAX)]))
         setattr(FrameworkForm, f"standards_{st.slug}_description",
-                TextAreaField(f"{st.code} description", validators=[Length(max=1000)]))
+                TextAreaField(f"{st.code} description", validators=[Length(max=framework.DESCRIPTION_MAX)]))
     return FrameworkForm(data=data)

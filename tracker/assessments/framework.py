@@ -24,6 +24,12 @@ from tracker.errors import Forbidden, NotFound, ValidationFailed
 DATA_FILE = Path(__file__).parent / "data" / "sap_framework.json"
 SCORES = (1, 2, 3, 4, 5)
 CODE_PATTERN = re.compile(r"[1-9]\.[1-9][0-9]?")
+#: Limits of the wording; the framework form takes them from here.
+TITLE_MAX = 200  # a version's label, a section's or standard's title
+NOTE_MAX = 2000
+DESCRIPTION_MAX = 1000  # a section's or standard's description
+LEVEL_LABEL_MAX = 60
+LEVEL_DESCRIPTION_MAX = 255
 
 
 @dataclass
@@ -78,8 +84,8 @@ def clean_framework(data: FrameworkData) -> FrameworkData:
     """Check every part; ValidationFailed names each bad one (e.g. "standards.2.3.title")."""
     fields: dict[str, str] = {}
     out = FrameworkData(
-        label=_text(data.label, "label", fields, limit=200),
-        note=_text(data.note, "note", fields, limit=2000, required=False),
+        label=_text(data.label, "label", fields, limit=TITLE_MAX),
+        note=_text(data.note, "note", fields, limit=NOTE_MAX, required=False),
     )
     sections = data.sections if isinstance(data.sections, list) else []
     if not 1 <= len(sections) <= 9:
@@ -93,8 +99,8 @@ def clean_framework(data: FrameworkData) -> FrameworkData:
         key = f"sections.{number}"
         out.sections.append({
             "number": number,
-            "title": _text(item.get("title"), f"{key}.title", fields, limit=200),
-            "description": _text(item.get("description"), f"{key}.description", fields, limit=1000, required=False),
+            "title": _text(item.get("title"), f"{key}.title", fields, limit=TITLE_MAX),
+            "description": _text(item.get("description"), f"{key}.description", fields, limit=DESCRIPTION_MAX, required=False),
         })
     levels = {(_whole(i.get("score")) if isinstance(i, dict) else None): i for i in (data.levels or [])}
     if sorted(k for k in levels if k is not None) != list(SCORES) or len(data.levels or []) != len(SCORES):
@@ -103,8 +109,8 @@ def clean_framework(data: FrameworkData) -> FrameworkData:
         item = levels.get(score) or {}
         out.levels.append({
             "score": score,
-            "label": _text(item.get("label"), f"levels.{score}.label", fields, limit=60),
-            "description": _text(item.get("description"), f"levels.{score}.description", fields, limit=255),
+            "label": _text(item.get("label"), f"levels.{score}.label", fields, limit=LEVEL_LABEL_MAX),
+            "description": _text(item.get("description"), f"levels.{score}.description", fields, limit=LEVEL_DESCRIPTION_MAX),
         })
     standards = data.standards if isinstance(data.standards, list) else []
     if not 1 <= len(standards) <= 40:
@@ -125,8 +131,8 @@ def clean_framework(data: FrameworkData) -> FrameworkData:
             fields[f"{key}.section"] = f"Standard {code} must belong to section {code.split('.')[0]}, which must exist."
         out.standards.append({
             "code": code, "section": section,
-            "title": _text(item.get("title"), f"{key}.title", fields, limit=200),
-            "description": _text(item.get("description"), f"{key}.description", fields, limit=1000, required=False),
+            "title": _text(item.get("title"), f"{key}.title", fields, limit=TITLE_MAX),
+            "description": _text(item.get("description"), f"{key}.description", fields, limit=DESCRIPTION_MAX, required=False),
         })
     if fields:
         raise ValidationFailed("Check the framework's wording.", fields)

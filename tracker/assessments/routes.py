@@ -14,8 +14,8 @@ from tracker.assessments import framework, services
 from tracker.assessments.charts import section_chart_png
 from tracker.assessments.forms import AssessmentForm, field_name, framework_form, response_form
 from tracker.assessments.summary import chart_series, section_means_by_round, summarise
-from tracker.engagements.policy import check_may_edit, check_may_score, may_edit, may_score
-from tracker.engagements.services import get_engagement
+from tracker.engagements.policy import may_edit, may_score
+from tracker.engagements.services import engagement_for_editing, get_engagement
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
 from tracker.web import apply_errors
@@ -63,8 +63,7 @@ def list_rounds(engagement_id: int):
 @roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/assessments/new", methods=["GET", "POST"])
 def create_round(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
-    check_may_edit(db.session, current_user, engagement)
+    engagement = engagement_for_editing(db.session, current_user, engagement_id)
     form = AssessmentForm()
     if form.validate_on_submit():
         try:
@@ -80,8 +79,7 @@ def create_round(engagement_id: int):
 @roles(*DELIVERERS)
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
 def edit_round(assessment_id: int):
-    assessment = services.get_assessment(db.session, current_user, assessment_id)
-    check_may_edit(db.session, current_user, assessment.engagement)
+    assessment = services.assessment_for_editing(db.session, current_user, assessment_id)
     form = AssessmentForm(data=None if request.method == "POST" else {
         "label": assessment.label, "assessed_on": assessment.assessed_on,
         "key_areas": "\n".join(assessment.key_areas or []), "notes": assessment.notes})
@@ -153,8 +151,7 @@ def _scoring_page(form, assessment, response):
 @roles(*SCORERS)
 @bp.route("/assessments/<int:assessment_id>/responses/new", methods=["GET", "POST"])
 def new_response(assessment_id: int):
-    assessment = services.get_assessment(db.session, current_user, assessment_id)
-    check_may_score(db.session, current_user, assessment.engagement)
+    assessment = services.assessment_for_scoring(db.session, current_user, assessment_id)
     standards = assessment.framework.standards
     form = response_form(standards)
     if form.validate_on_submit():
@@ -171,9 +168,8 @@ def new_response(assessment_id: int):
 @roles(*SCORERS)
 @bp.route("/responses/<int:response_id>/edit", methods=["GET", "POST"])
 def edit_response(response_id: int):
-    response = services.get_response(db.session, current_user, response_id)
+    response = services.response_for_scoring(db.session, current_user, response_id)
     assessment = response.assessment
-    check_may_score(db.session, current_user, assessment.engagement)
     standards = assessment.framework.standards
     current = {"group": response.group_name}
     for s in standards:

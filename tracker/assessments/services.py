@@ -22,6 +22,12 @@ from tracker.engagements.policy import check_may_edit, check_may_score, visible
 from tracker.errors import Conflict, NotFound, ValidationFailed
 
 MAX_KEY_AREAS = 12
+#: Limits the forms and the API schema take from here.
+LABEL_MAX = 80
+KEY_AREA_MAX = 200  # also a goal's key area
+NOTES_MAX = 5000
+GROUP_MAX = 120
+EVIDENCE_MAX = 5000  # per standard
 
 
 # --- reading -----------------------------------------------------------------------
@@ -37,6 +43,28 @@ def get_response(session: Session, user, response_id: int) -> AssessmentResponse
     response = session.get(AssessmentResponse, response_id)
     if response is None or not visible(user, response.assessment.engagement):
         raise NotFound("No such response.")
+    return response
+
+
+def assessment_for_editing(session: Session, user, assessment_id: int) -> Assessment:
+    """The round, to change it: NotFound as in get_assessment, Forbidden unless the
+    policy lets this user edit its engagement."""
+    assessment = get_assessment(session, user, assessment_id)
+    check_may_edit(session, user, assessment.engagement)
+    return assessment
+
+
+def assessment_for_scoring(session: Session, user, assessment_id: int) -> Assessment:
+    """The round, to record a group's scores: Forbidden unless the user may score."""
+    assessment = get_assessment(session, user, assessment_id)
+    check_may_score(session, user, assessment.engagement)
+    return assessment
+
+
+def response_for_scoring(session: Session, user, response_id: int) -> AssessmentResponse:
+    """The group's response, to correct it: Forbidden unless the user may score."""
+    response = get_response(session, user, response_id)
+    check_may_score(session, user, response.assessment.engagement)
     return response
 
 
@@ -103,8 +131,8 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
     label = (data.label or "").strip()
     if not label:
         fields["label"] = "Name the round, e.g. Baseline or 6-month review."
-    elif len(label) > 80:
-        fields["label"] = "Use at most 80 characters."
+    elif len(label) > LABEL_MAX:
+        fields["label"] = f"Use at most {LABEL_MAX} characters."
     if not isinstance(data.assessed_on, date):
         fields["assessed_on"] = "Give the date of the exercise (YYYY-MM-DD)."
     check_fields(fields, assessed_on=data.assessed_on)
@@ -114,8 +142,8 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
         area = (raw or "").strip() if isinstance(raw, str) else None
         if area is None:
             fields["key_areas"] = "Each key area is a line of text."
-        elif len(area) > 200:
-            fields["key_areas"] = f"Key areas are at most 200 characters (“{area[:40]}…” is longer)."
+        elif len(area) > KEY_AREA_MAX:
+            fields["key_areas"] = f"Key areas are at most {KEY_AREA_MAX} characters (“{area[:40]}…” is longer)."
         elif area and area.casefold() in {a.casefold() for a in areas}:
             fields["key_areas"] = f"“{area}” is listed twice."
         elif area:
@@ -123,8 +151,8 @@ def _clean_round(session: Session, engagement: Engagement, data: AssessmentInput
     if len(areas) > MAX_KEY_AREAS:
         fields["key_areas"] = f"Name at most {MAX_KEY_AREAS} key areas: focus is the point."
     notes = (data.notes or "").strip()
-    if len(notes) > 5000:
-        fields["notes"] = "Notes are limited to 5,000 characters."
+    if len(notes) > NOTES_MAX:
+        fields["notes"] = f"Notes are limited to {NOTES_MAX:,} characters."
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     clash = session.scalar(sa.select(Assessment.id).where(
@@ -190,8 +218,8 @@ def _clean_response(session: Session, assessment: Assessment, data: ResponseInpu
     group = (data.group or "").strip() if isinstance(data.group, str) else ""
     if not group:
         fields["group"] = "Name the group, e.g. Children's Trust Board."
-    elif len(group) > 120:
-        fields["group"] = "Use at most 120 characters."
+    elif len(group) > GROUP_MAX:
+        fields["group"] = f"Use at most {GROUP_MAX} characters."
     standards = {s.code: s for s in standards_of(session, assessment.framework_version_id)}
     known = f"{min(standards)} to {max(standards)}" if standards else "none"
     scores: dict[str, int] = {}
@@ -220,8 +248,8 @@ def _clean_response(session: Session, assessment: Assessment, data: ResponseInpu
             fields[key] = f"Unknown standard “{code}”: this round's framework has {known}."
         elif raw is not None and not isinstance(raw, str):
             fields[key] = f"The evidence for {code} must be text."
-        elif len((raw or "").strip()) > 5000:
-            fields[key] = f"The evidence for {code} is limited to 5,000 characters."
+        elif len((raw or "").strip()) > EVIDENCE_MAX:
+            fields[key] = f"The evidence for {code} is limited to {EVIDENCE_MAX:,} characters."
         elif (raw or "").strip():
             if code not in scores and f"scores.{code}" not in fields:
                 fields[key] = f"Give a score for {code}, or remove its evidence."

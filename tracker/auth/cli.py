@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import click
 from flask.cli import AppGroup
 
@@ -24,11 +22,8 @@ def users_cli():
 @click.option("--authority-id", type=int, default=None, help="For client users: their authority's id.")
 @click.option("--staff-id", type=int, default=None, help="For consultants: their staff record's id.")
 @click.option("--name", default="", help="Display name.")
-@click.option("--password", default=None, help="Omit to generate one (printed once).")
+@click.option("--password", default=None, help="Omit to e-mail them an invitation to choose their own.")
 def create_user_command(email, role, authority_id, staff_id, name, password):
-    generated = password is None
-    if generated:
-        password = secrets.token_urlsafe(12)
     try:
         user = services.create_user(
             db.session, CLI, email, password, role, name=name, authority_id=authority_id, staff_id=staff_id
@@ -37,8 +32,8 @@ def create_user_command(email, role, authority_id, staff_id, name, password):
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
         raise click.ClickException(f"{error.message} {details}".strip()) from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
-    if generated:
-        click.echo(f"Password: {password}")
+    if password is None:
+        click.echo("Invitation queued: they choose their own password from the link (see flask mail send, /admin/outbox).")
 
 
 @users_cli.command("list")

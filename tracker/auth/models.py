@@ -37,6 +37,8 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    #: E-mail alerts and reminders not about money (estimate alerts, capacity review due).
+    mail_alerts: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     authority = relationship("Authority", lazy="joined")
     staff = relationship("StaffMember", lazy="joined")

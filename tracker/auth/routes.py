@@ -121,14 +121,16 @@ def create_user():
     if form.validate_on_submit():
         try:
             services.create_user(
-                db.session, current_user, form.email.data, form.password.data or "", form.role.data,
+                db.session, current_user, form.email.data, form.password.data or None, form.role.data,
                 name=form.name.data, authority_id=form.authority_id.data or None,
                 staff_id=form.staff_id.data or None,
             )
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(f"User {form.email.data} created.", "success")
+            flash(f"User {form.email.data} created."
+                  + ("" if form.password.data else " They have been sent an invitation to choose their password."),
+                  "success")
             return redirect(url_for("auth.list_users"))
     return render_template("auth/user_form.html", form=form, user=None)
 

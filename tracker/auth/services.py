@@ -18,6 +18,7 @@ from tracker.auth.passwords import hash_password, password_problem, verify_passw
 from tracker.authorities.models import Authority
 from tracker.database import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
+from tracker.resets import services as invitations
 from tracker.staff.models import StaffMember
 
 TOKEN_PREFIX = "cst_"  # noqa: S105 (a visible prefix, not a secret)
@@ -89,18 +90,20 @@ def create_user(
     session: Session,
     actor,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     name: str = "",
     authority_id: int | None = None,
     staff_id: int | None = None,
+    now: datetime | None = None,
 ) -> User:
+    """A new user; without a password (None) they are e-mailed an invitation to choose their own."""
     email = normalise_email(email)
     try:
         role = Role(role)
     except ValueError:
         raise ValidationFailed.for_field("role", f"Role must be one of {', '.join(Role)}.") from None
-    problem = password_problem(password)
+    problem = password_problem(password) if password is not None else None
     if problem:
         raise ValidationFailed.for_field("password", problem)
     if find_user_by_email(session, email):
@@ -109,7 +112,7 @@ def create_user(
     user = User(
         email=email,
         name=(name or "").strip()[:120],
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else invitations.NO_PASSWORD,
         role=role,
         authority_id=authority_id,
         staff_id=staff_id,
@@ -117,6 +120,8 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(session, actor, "create", "user", user.id, None, audit.snapshot(user))
+    if password is None:
+        invitations.queue_invitation(session, user, now or utcnow(), actor)
     session.commit()
     return user
 

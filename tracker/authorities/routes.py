@@ -7,7 +7,7 @@ from tracker.authorities.forms import KIND_LABELS, AuthorityForm
 from tracker.engagements.services import filtered_engagements
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.pagination import page_args, paginate
+from tracker.pagination import page_args
 from tracker.web import apply_errors
 
 bp = Blueprint("authorities", __name__, url_prefix="/authorities")
@@ -26,7 +26,7 @@ def _input(form: AuthorityForm) -> services.AuthorityInput:
 @bp.get("/")
 def list_authorities():
     page, per_page = page_args(request.args)
-    result = paginate(db.session, services.visible_authorities(current_user), page, per_page)
+    result = services.list_authorities(db.session, current_user, page, per_page)
     return render_template("authorities/list.html", page=result, kinds=KIND_LABELS, can_edit=current_user.role in FINANCE_ROLES)
 
 

@@ -13,10 +13,14 @@ from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority, AuthorityKind
 from tracker.errors import Conflict, NotFound, ValidationFailed
+from tracker.pagination import Page, paginate
 from tracker.web import options
 
-#: The limit the form and the API schema take from here.
+#: Limits the form and the API schema take from here (e-mail: addresses.EMAIL_MAX).
 NAME_MAX = 160
+ADDRESS_MAX = 1000
+VAT_NUMBER_MAX = 20
+FINANCE_CONTACT_MAX = 120
 
 
 @dataclass
@@ -44,9 +48,15 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
         kind = None
     vat = (data.vat_number or "").strip().upper().replace(" ", "")
     if vat and not (vat.startswith("GB") and vat[2:].isdigit() and len(vat[2:]) in (9, 12)) and not (
-        vat[:2].isalpha() and 4 <= len(vat) <= 20
+        vat[:2].isalpha() and 4 <= len(vat) <= VAT_NUMBER_MAX
     ):
         fields["vat_number"] = "Enter a VAT number such as GB123456789."
+    address = (data.address or "").strip()
+    if len(address) > ADDRESS_MAX:
+        fields["address"] = f"Use at most {ADDRESS_MAX:,} characters."
+    contact = (data.finance_contact or "").strip()
+    if len(contact) > FINANCE_CONTACT_MAX:
+        fields["finance_contact"] = f"Use at most {FINANCE_CONTACT_MAX} characters."
     email = (data.finance_email or "").strip()
     if email:
         try:
@@ -69,9 +79,9 @@ def _clean(session: Session, data: AuthorityInput, existing: Authority | None) -
         "name": name,
         "kind": kind,
         "is_lead": bool(data.is_lead),
-        "address": (data.address or "").strip(),
+        "address": address,
         "vat_number": vat,
-        "finance_contact": (data.finance_contact or "").strip()[:120],
+        "finance_contact": contact,
         "finance_email": email,
     }
 
@@ -100,6 +110,18 @@ def visible_authorities(user) -> sa.Select:
     if user.role == Role.CLIENT:
         stmt = stmt.where(Authority.id == user.authority_id)
     return stmt
+
+
+def list_authorities(session: Session, user, page: int, per_page: int, *, is_lead: bool | None = None,
+                     by_id: bool = False) -> Page:
+    """One page of the authorities this user may see, for the page and the API alike:
+    the lead first then by name, or by id (``by_id``: the API's stable order)."""
+    stmt = visible_authorities(user)
+    if is_lead is not None:
+        stmt = stmt.where(Authority.is_lead.is_(is_lead))
+    if by_id:
+        stmt = stmt.order_by(None).order_by(Authority.id)
+    return paginate(session, stmt, page, per_page)
 
 
 def get_authority(session: Session, user, authority_id: int) -> Authority:

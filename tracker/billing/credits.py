@@ -37,6 +37,9 @@ from tracker.days.models import DayState, SupportDay
 from tracker.errors import Conflict, ValidationFailed
 from tracker.money import ZERO
 
+#: The limit the form and the API schema take from here.
+REASON_MAX = 1000
+
 
 class NotCreditable(Conflict):
     code = "not_creditable"
@@ -134,8 +137,8 @@ def credit_invoice(session: Session, actor, invoice: Invoice, reason: str, today
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.for_field("reason", "Say why the invoice is being credited; it is printed on the credit note.")
-    if len(reason) > 1000:
-        raise ValidationFailed.for_field("reason", "Keep the reason to 1,000 characters.")
+    if len(reason) > REASON_MAX:
+        raise ValidationFailed.for_field("reason", f"Keep the reason to {REASON_MAX:,} characters.")
     already = credited_line_ids(session, invoice)
     chosen = _chosen_lines(invoice, already, line_ids)
 

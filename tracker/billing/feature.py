@@ -3,7 +3,7 @@ below it. create_app calls init_app."""
 
 from flask import Flask
 
-from tracker.billing import checks, guards, specs
+from tracker.billing import checks, guards, mail_routes, specs
 from tracker.billing.cli import invoices_cli
 from tracker.billing.finance_routes import bp as finance_bp
 from tracker.billing.routes import bp
@@ -13,6 +13,8 @@ from tracker.extension_points import extension_points
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(finance_bp)  # refunds, statements, the invoice logo
+    app.register_blueprint(mail_routes.bp)  # "Send to client" (queues the PDF in the outbox)
+    app.add_template_global(mail_routes.invoice_sends)  # the invoice page's "Sent to the client"
     app.cli.add_command(invoices_cli)
     points = extension_points(app)
     points.add_settings(*specs.SPECS)  # invoice prefixes, terms, remittance, ledger codes

@@ -3,7 +3,9 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMulti
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.billing.credits import REASON_MAX
 from tracker.billing.models import InvoiceKind
+from tracker.billing.payments import REFERENCE_MAX
 from tracker.billing.queries import STATUS_FILTERS
 from tracker.web import options
 
@@ -27,7 +29,7 @@ class CreditForm(FlaskForm):
         validators=[DataRequired("Choose at least one line to credit.")],
     )
     reason = TextAreaField("Reason (printed on the credit note)",
-                           validators=[DataRequired("Say why the invoice is being credited."), Length(max=1000)])
+                           validators=[DataRequired("Say why the invoice is being credited."), Length(max=REASON_MAX)])
     #: No default: the officer chooses what happens to the days.
     outcome = RadioField("What happens to these days?", choices=options([
         ("reinvoice", "Re-invoice these days later (they go back to Uninvoiced work)"),
@@ -40,7 +42,7 @@ class CreditForm(FlaskForm):
 class PaymentForm(FlaskForm):
     amount = StringField("Amount received (£)", validators=[DataRequired("Give the amount received.")])
     paid_on = DateField("Date received", validators=[DataRequired("Give the date the money arrived.")])
-    reference = StringField("Reference (e.g. BACS remittance)", validators=[Optional(), Length(max=60)])
+    reference = StringField("Reference (e.g. BACS remittance)", validators=[Optional(), Length(max=REFERENCE_MAX)])
 
 
 class InvoiceFilterForm(FlaskForm):

@@ -15,6 +15,9 @@ from tracker.billing.models import Invoice, Payment
 from tracker.errors import Conflict, ValidationFailed
 from tracker.money import ZERO, money, to_decimal
 
+#: The limit the form and the API schema take from here.
+REFERENCE_MAX = 60
+
 
 class NotPayable(Conflict):
     code = "not_payable"
@@ -43,8 +46,8 @@ def _clean(amount, paid_on, reference, invoice: Invoice, today: date):
     elif paid_on < invoice.issued_on:
         fields["paid_on"] = f"A payment cannot come before the invoice date ({invoice.issued_on:%-d %b %Y})."
     reference = (reference or "").strip()
-    if len(reference) > 60:
-        fields["reference"] = "Keep the reference to 60 characters."
+    if len(reference) > REFERENCE_MAX:
+        fields["reference"] = f"Keep the reference to {REFERENCE_MAX} characters."
     if "amount" not in fields and value is not None and value > invoice.balance:
         fields["amount"] = f"That is more than the £{invoice.balance:,.2f} still owed on {invoice.label}."
     if fields:

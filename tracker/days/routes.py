@@ -20,7 +20,7 @@ from tracker.engagements.services import get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_page
-from tracker.pagination import page_args, paginate_deferred
+from tracker.pagination import page_args
 from tracker.staff.services import staff_choices, team_choices
 from tracker.web import apply_errors, id_arg, options
 
@@ -60,11 +60,10 @@ def _day_list(engagement, page: int, per_page: int) -> dict:
         staff_id=id_arg(request.args.get("staff_id")), activity=None if filters.activity.errors else filters.activity.data or None,
         state=None if filters.state.errors else filters.state.data or None, month=month,
     )
-    services.confine_to_own_days(current_user, chosen)
-    result = paginate_deferred(db.session, services.days_query(engagement.id, chosen), SupportDay, services.DAY_ORDER,
-                               page, per_page, options=services.one_engagement_rows(),
-                               count=lambda counted: results_cache.cached(
-                                   db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
+    services.confine_to_own_days(current_user, chosen)  # before the cache key is made of it
+    result = services.list_days(db.session, current_user, engagement.id, chosen, page, per_page,
+                                count=lambda counted: results_cache.cached(
+                                    db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
     return {"engagement": engagement, "page": result, "filters": filters, "deliver": DeliverForm(),
             "figures": shared_figures_of(db.session, engagement), "can_manage": current_user.role in MANAGERS,
             "can_log": current_user.role in DELIVERERS, "today": today()}

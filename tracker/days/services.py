@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ from tracker.engagements.policy import check_logs_on_team, check_may_change_days
 from tracker.errors import Conflict, Locked, NotFound, ValidationFailed
 from tracker.extension_points import extension_points
 from tracker.money import QUARTER, to_decimal
+from tracker.pagination import Page, paginate_deferred
 from tracker.plans.models import Goal
 from tracker.staff.models import StaffMember
 
@@ -437,3 +439,12 @@ def days_query(engagement_id: int, filters: DayFilters) -> sa.Select:
         nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
         stmt = stmt.where(SupportDay.worked_on >= first, SupportDay.worked_on < nxt)
     return stmt.order_by(*DAY_ORDER)
+
+
+def list_days(session: Session, actor, engagement_id: int, filters: DayFilters, page: int, per_page: int,
+              count: Callable[[int], int] | None = None) -> Page:
+    """One page of an engagement's days, newest first, for the page and the API alike
+    (a consultant sees only their own). ``count`` may cache the total (see paginate_deferred)."""
+    confine_to_own_days(actor, filters)
+    return paginate_deferred(session, days_query(engagement_id, filters), SupportDay, DAY_ORDER, page, per_page,
+                             options=one_engagement_rows(), count=count)

@@ -16,6 +16,7 @@ from tracker import clock
 from tracker.demo import synthetic
 from tracker.demo import world as demo
 from tracker.extensions import db
+from tracker.reminders import services as reminders
 
 
 @click.group("demo", cls=AppGroup, help="Demonstration data.")
@@ -45,9 +46,12 @@ def _load(if_empty, today, password):
     password = password or secrets.token_urlsafe(9)
     day: date = today.date() if today else clock.today()
     world = demo.build_world(db.session, day, password)
+    # Today's reminders and alerts, so the outbox shows what would be sent.
+    mail = reminders.run(db.session, day, reminders.parse_stages(current_app.config["REMINDER_STAGES"]))
     lines = ["Demo world loaded: Halton Borough Council selling commissioning support.", "",
              "Sign in at http://127.0.0.1:5000 with any of these (password for all: " + password + "):"]
     lines += [f"  {role:<10} {email:<38} {name}" for email, role, name in world.logins()]
+    lines += ["", f"{mail.queued} reminder(s) and alert(s) queued for today: admins read them at /admin/outbox."]
     text = "\n".join(lines)
     path = login_file()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ from wtforms import DateField, DecimalField, HiddenField, SelectField, SelectMul
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.engagements.models import EngagementKind, EngagementStatus
-from tracker.engagements.services import DESCRIPTION_MAX, TITLE_MAX
+from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORDER_MAX, TITLE_MAX
 from tracker.web import options
 
 VAT_CHOICES = [("0.20", "Standard rate (20%)"), ("0.05", "Reduced rate (5%)"), ("0", "Zero rate (0%)"), ("outside", "Outside the scope of VAT")]
@@ -18,10 +18,10 @@ class EngagementForm(FlaskForm):
     estimated_days_high = DecimalField("Estimated days — high", places=None, validators=[Optional(), NumberRange(0)])
     start_date = DateField("Start date", validators=[DataRequired("Give the start date.")])
     end_date = DateField("End date", validators=[Optional()])
-    purchase_order = StringField("Purchase-order reference", validators=[Optional(), Length(max=60)])
+    purchase_order = StringField("Purchase-order reference", validators=[Optional(), Length(max=PURCHASE_ORDER_MAX)])
     vat = SelectField("VAT", choices=options(VAT_CHOICES))
-    vat_note = StringField("Reason when outside the scope of VAT", validators=[Optional(), Length(max=255)])
-    approval_reference = StringField("Approval reference (e.g. Executive Board minute)", validators=[Optional(), Length(max=255)])
+    vat_note = StringField("Reason when outside the scope of VAT", validators=[Optional(), Length(max=NOTE_MAX)])
+    approval_reference = StringField("Approval reference (e.g. Executive Board minute)", validators=[Optional(), Length(max=NOTE_MAX)])
     staff_ids = SelectMultipleField("Team (staff who work on it)", coerce=int, validators=[Optional()])
     description = TextAreaField("Description", validators=[Optional(), Length(max=DESCRIPTION_MAX)])
 
@@ -30,7 +30,7 @@ class StatusForm(FlaskForm):
     """A status button: the action, and on the confirmation step a reason."""
 
     action = HiddenField()
-    note = StringField("Reason (e.g. the decision or minute)", validators=[Optional(), Length(max=255)])
+    note = StringField("Reason (e.g. the decision or minute)", validators=[Optional(), Length(max=NOTE_MAX)])
     confirmed = HiddenField()
 
 

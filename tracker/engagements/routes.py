@@ -14,7 +14,7 @@ from tracker.engagements.panels import render_panels
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.page_cache import cached_page
-from tracker.pagination import page_args, paginate
+from tracker.pagination import page_args
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, id_arg, options
 
@@ -53,8 +53,7 @@ def list_engagements():
         filters.validate()
         client_id = id_arg(request.args.get("client_id"))
         status = None if filters.status.errors else filters.status.data or None
-        stmt = services.filtered_engagements(current_user, client_id=client_id, status=status)
-        result = paginate(db.session, stmt, page, per_page)
+        result = services.list_engagements(db.session, current_user, page, per_page, client_id=client_id, status=status)
         return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user),
                 "figures": figures_for(db.session, result.items)}  # one query for the page's rows
 

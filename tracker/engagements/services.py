@@ -20,8 +20,10 @@ from tracker.engagements.models import (
     EngagementStatus,
     EngagementStatusChange,
 )
+from tracker.engagements.policy import check_may_edit
 from tracker.errors import InvalidTransition, Locked, NotFound, ValidationFailed
 from tracker.money import money, to_decimal
+from tracker.pagination import Page, paginate
 from tracker.settings import services as settings
 from tracker.staff.models import StaffMember
 
@@ -41,6 +43,8 @@ STANDARD_VAT = Decimal("0.2000")
 #: Limits the forms and the API schema take from here.
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
+PURCHASE_ORDER_MAX = 60
+NOTE_MAX = 255  # the VAT note, the approval reference, a status change's note
 
 
 @dataclass
@@ -134,7 +138,7 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
             out["vat_rate"] = rate.quantize(Decimal("0.0001"))
         except ValueError:
             fields["vat_rate"] = "VAT rate is a share such as 0.20, or empty for outside the scope of VAT."
-    out["vat_note"] = (data.vat_note or "").strip()[:255]
+    out["vat_note"] = (data.vat_note or "").strip()
 
     if data.day_rate in (None, ""):
         if existing is None:
@@ -153,12 +157,12 @@ def _clean(session: Session, data: EngagementInput, existing: Engagement | None,
                 "day_rate", "The day rate cannot change once the engagement has been invoiced."
             )
 
-    for name, limit in (("purchase_order", 60), ("approval_reference", 255)):
+    for name, limit in (("purchase_order", PURCHASE_ORDER_MAX), ("vat_note", NOTE_MAX),
+                        ("approval_reference", NOTE_MAX), ("description", DESCRIPTION_MAX)):
         value = (getattr(data, name) or "").strip()
-        if len(value) > limit:
-            fields[name] = f"Use at most {limit} characters."
+        if len(value) > limit and name not in fields:
+            fields[name] = f"Use at most {limit:,} characters."
         out[name] = value
-    out["description"] = (data.description or "").strip()
 
     if data.staff_ids is not None:
         ids = sorted({int(i) for i in data.staff_ids})
@@ -236,7 +240,7 @@ def change_status(session: Session, actor, engagement: Engagement, new_status: s
     session.add(
         EngagementStatusChange(
             engagement_id=engagement.id, from_status=current.value, to_status=target.value,
-            changed_by_id=getattr(actor, "id", None), note=(note or "").strip()[:255],
+            changed_by_id=getattr(actor, "id", None), note=(note or "").strip()[:NOTE_MAX],
         )
     )
     audit.record(session, actor, "status", "engagement", engagement.id, {"status": current}, {"status": target})
@@ -263,11 +267,29 @@ def filtered_engagements(user, client_id: int | None = None, status: str | None 
     return stmt.order_by(Engagement.start_date.desc(), Engagement.id.desc())
 
 
+def list_engagements(session: Session, user, page: int, per_page: int, *, client_id: int | None = None,
+                     status: str | None = None, kind: str | None = None, by_id: bool = False) -> Page:
+    """One page of the engagements this user may see, for the page and the API alike:
+    newest start first, or by id (``by_id``: the API's stable order for walking pages)."""
+    stmt = filtered_engagements(user, client_id=client_id, status=status, kind=kind)
+    if by_id:
+        stmt = stmt.order_by(None).order_by(Engagement.id)
+    return paginate(session, stmt, page, per_page)
+
+
 def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
     """The engagement, or NotFound when it is missing or outside a client's authority."""
     engagement = session.get(Engagement, engagement_id)
     if engagement is None or (user.role == Role.CLIENT and engagement.client_id != user.authority_id):
         raise NotFound("No such engagement.")
+    return engagement
+
+
+def engagement_for_editing(session: Session, user, engagement_id: int) -> Engagement:
+    """The engagement, to change its rounds, goals and milestones: NotFound as in
+    get_engagement, Forbidden unless the policy lets this user edit it."""
+    engagement = get_engagement(session, user, engagement_id)
+    check_may_edit(session, user, engagement)
     return engagement
 
 

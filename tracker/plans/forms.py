@@ -3,7 +3,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.plans.models import MilestoneStatus
-from tracker.plans.services import TEXT_MAX, TITLE_MAX
+from tracker.plans.services import OWNER_MAX, TEXT_MAX, TITLE_MAX
 from tracker.web import options
 
 STATUS_CHOICES = [(s.value, s.label) for s in MilestoneStatus]
@@ -18,7 +18,7 @@ class GoalForm(FlaskForm):
 
 class MilestoneForm(FlaskForm):
     title = StringField("Milestone", validators=[DataRequired("Say what will be achieved."), Length(max=TITLE_MAX)])
-    owner = StringField("Owner", validators=[DataRequired("Name who owns it."), Length(max=120)])
+    owner = StringField("Owner", validators=[DataRequired("Name who owns it."), Length(max=OWNER_MAX)])
     due_on = DateField("Due date", validators=[DataRequired("Give the due date.")])
     status = SelectField("Status", choices=options(STATUS_CHOICES))
     completed_on = DateField("Done on", validators=[Optional()])

@@ -10,9 +10,9 @@ from tracker.access import DELIVERERS, Role, roles, signed_in
 from tracker.assessments import framework
 from tracker.assessments.services import key_areas_of, rounds_of
 from tracker.assessments.summary import section_figures
-from tracker.engagements.policy import check_may_edit, is_own_client, may_edit
-from tracker.engagements.services import get_engagement
-from tracker.errors import DomainError, Forbidden
+from tracker.engagements.policy import is_own_client, may_edit
+from tracker.engagements.services import engagement_for_editing, get_engagement
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.plans import services
 from tracker.plans.forms import GoalForm, MilestoneForm, MilestoneProgressForm
@@ -62,8 +62,7 @@ def _goal_input(form: GoalForm) -> services.GoalInput:
 @roles(*DELIVERERS)
 @bp.route("/engagements/<int:engagement_id>/goals/new", methods=["GET", "POST"])
 def create_goal(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
-    check_may_edit(db.session, current_user, engagement)
+    engagement = engagement_for_editing(db.session, current_user, engagement_id)
     form = _goal_form(engagement)
     if form.validate_on_submit():
         try:
@@ -79,8 +78,7 @@ def create_goal(engagement_id: int):
 @roles(*DELIVERERS)
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 def edit_goal(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     form = _goal_form(goal.engagement, None if request.method == "POST" else {
         "title": goal.title, "description": goal.description, "standard_codes": goal.standard_codes,
         "key_area": goal.key_area}, goal)
@@ -98,8 +96,7 @@ def edit_goal(goal_id: int):
 @roles(*DELIVERERS)
 @bp.route("/goals/<int:goal_id>/milestones/new", methods=["GET", "POST"])
 def create_milestone(goal_id: int):
-    goal = services.get_goal(db.session, current_user, goal_id)
-    check_may_edit(db.session, current_user, goal.engagement)
+    goal = services.goal_for_editing(db.session, current_user, goal_id)
     form = MilestoneForm()
     if form.validate_on_submit():
         data = services.MilestoneInput(form.title.data, form.owner.data, form.due_on.data, form.status.data,
@@ -117,11 +114,8 @@ def create_milestone(goal_id: int):
 @roles(*DELIVERERS, Role.CLIENT)
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
 def edit_milestone(milestone_id: int):
-    milestone = services.get_milestone(db.session, current_user, milestone_id)
+    milestone, full = services.milestone_for_update(db.session, current_user, milestone_id)
     engagement = milestone.goal.engagement
-    full = may_edit(db.session, current_user, engagement)
-    if not full and not is_own_client(current_user, engagement):
-        raise Forbidden("Only managers, the engagement's team and the client can update milestones.")
     form_class = MilestoneForm if full else MilestoneProgressForm
     names = services.MILESTONE_FIELDS if full else tuple(sorted(services.CLIENT_FIELDS))
     current = {name: getattr(milestone, name) for name in names} | {"status": milestone.status.value, "evidence": ""}

@@ -34,6 +34,7 @@ MILESTONE_FIELDS = ("title", "owner", "due_on", "status", "evidence", "completed
 #: Limits the forms and the API schema take from here.
 TITLE_MAX = 200
 TEXT_MAX = 5000  # a goal's description, a milestone's evidence
+OWNER_MAX = 120
 
 
 def get_goal(session: Session, user, goal_id: int) -> Goal:
@@ -48,6 +49,29 @@ def get_milestone(session: Session, user, milestone_id: int) -> Milestone:
     if milestone is None or not visible(user, milestone.goal.engagement):
         raise NotFound("No such milestone.")
     return milestone
+
+
+def goal_for_editing(session: Session, user, goal_id: int) -> Goal:
+    """The goal, to change it or add milestones: NotFound as in get_goal, Forbidden
+    unless the policy lets this user edit its engagement."""
+    goal = get_goal(session, user, goal_id)
+    check_may_edit(session, user, goal.engagement)
+    return goal
+
+
+def milestone_for_update(session: Session, user, milestone_id: int) -> tuple[Milestone, bool]:
+    """The milestone and whether this user may change all of it (True) or only its
+    status and evidence (False, a client user of the engagement's authority)."""
+    milestone = get_milestone(session, user, milestone_id)
+    return milestone, _milestone_access(session, user, milestone.goal.engagement)
+
+
+def _milestone_access(session: Session, user, engagement: Engagement) -> bool:
+    if may_edit(session, user, engagement):
+        return True
+    if is_own_client(user, engagement):
+        return False
+    raise Forbidden("Only managers, the engagement's team and the client can update milestones.")
 
 
 def goals_query(engagement_id: int) -> sa.Select:
@@ -94,7 +118,7 @@ def _clean_goal(session: Session, engagement: Engagement, data: GoalInput, exist
         fields["title"] = f"Use at most {TITLE_MAX} characters."
     description = (data.description or "").strip()
     if len(description) > TEXT_MAX:
-        fields["description"] = "The description is limited to 5,000 characters."
+        fields["description"] = f"The description is limited to {TEXT_MAX:,} characters."
     known = {s.code for s in framework.current_version(session).standards}
     codes = data.standard_codes if isinstance(data.standard_codes, list) else None
     if codes is None or not all(isinstance(c, str) for c in codes):
@@ -176,7 +200,7 @@ class MilestoneInput:
 def _clean_milestone(data: MilestoneInput) -> dict:
     fields: dict[str, str] = {}
     out: dict = {}
-    for name, limit, why in (("title", 200, "Say what will be achieved."), ("owner", 120, "Name who owns it.")):
+    for name, limit, why in (("title", TITLE_MAX, "Say what will be achieved."), ("owner", OWNER_MAX, "Name who owns it.")):
         value = (getattr(data, name) or "").strip()
         if not value:
             fields[name] = why
@@ -193,7 +217,7 @@ def _clean_milestone(data: MilestoneInput) -> dict:
         fields["status"] = f"Status must be one of {', '.join(s.value for s in MilestoneStatus)}."
     evidence = (data.evidence or "").strip()
     if len(evidence) > TEXT_MAX:
-        fields["evidence"] = "Evidence is limited to 5,000 characters."
+        fields["evidence"] = f"Evidence is limited to {TEXT_MAX:,} characters."
     out["evidence"] = evidence
     done_on = data.completed_on
     if done_on is not None and not isinstance(done_on, date):
@@ -254,9 +278,7 @@ def update_milestone(session: Session, actor, milestone: Milestone, changes: dic
     unknown = set(changes) - set(MILESTONE_FIELDS)
     if unknown:
         raise ValidationFailed("Unknown milestone fields.", dict.fromkeys(sorted(unknown), "is not a milestone field"))
-    if not may_edit(session, actor, engagement):
-        if not is_own_client(actor, engagement):
-            raise Forbidden("Only managers, the engagement's team and the client can update milestones.")
+    if not _milestone_access(session, actor, engagement):
         refused = sorted(set(changes) - CLIENT_FIELDS)
         if refused:
             raise Forbidden("Client users can update a milestone's status and evidence only.",

@@ -3,11 +3,13 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import NumberInput, TextInput
 
+from tracker.settings.services import NOTE_MAX, VALUE_MAX
+
 
 class SettingForm(FlaskForm):
-    value = TextAreaField("Value", validators=[DataRequired("Give the value."), Length(max=2000)])
+    value = TextAreaField("Value", validators=[DataRequired("Give the value."), Length(max=VALUE_MAX)])
     effective_from = DateField("Applies from", validators=[DataRequired("Say from which date it applies.")])
-    note = StringField("Note (e.g. the approving minute)", validators=[Optional(), Length(max=255)])
+    note = StringField("Note (e.g. the approving minute)", validators=[Optional(), Length(max=NOTE_MAX)])
 
 
 #: The input each kind of setting is typed into: numbers in number boxes, short

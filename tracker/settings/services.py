@@ -22,6 +22,9 @@ from tracker.extension_points import extension_points
 from tracker.money import money
 from tracker.settings.models import Setting
 
+#: Limits the form takes from here.
+VALUE_MAX = 2000  # a text setting
+NOTE_MAX = 255
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -45,8 +48,8 @@ class SettingSpec:
             if not text.isdigit() or not (0 < int(text) <= 365):
                 raise ValidationFailed.for_field("value", f"{self.label} must be a whole number from 1 to 365.")
             return str(int(text))
-        if len(text) > 2000:
-            raise ValidationFailed.for_field("value", f"{self.label} is too long (2,000 characters at most).")
+        if len(text) > VALUE_MAX:
+            raise ValidationFailed.for_field("value", f"{self.label} is too long ({VALUE_MAX:,} characters at most).")
         return text
 
 
@@ -103,13 +106,16 @@ def set_value(session: Session, key: str, raw: str, effective_from: date, actor,
         raise ValidationFailed.for_field("effective_from", "Say from which date the value applies.")
     check_date(effective_from, "effective_from")
     value = the_spec.parse(raw)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed.for_field("note", f"Use at most {NOTE_MAX} characters.")
     row = session.scalar(sa.select(Setting).where(Setting.key == key, Setting.effective_from == effective_from))
     before = {"value": row.value} if row else None
     if row is None:
         row = Setting(key=key, effective_from=effective_from)
         session.add(row)
     row.value = value
-    row.note = (note or "").strip()[:255]
+    row.note = note
     row.changed_by_id = getattr(actor, "id", None)
     session.flush()
     audit.record(

@@ -6,7 +6,7 @@ from flask_login import current_user
 from tracker.access import MANAGERS, roles
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.pagination import page_args, paginate
+from tracker.pagination import page_args
 from tracker.staff import services
 from tracker.staff.forms import StaffForm
 from tracker.web import apply_errors
@@ -30,7 +30,7 @@ def _input(form: StaffForm) -> services.StaffInput:
 @bp.get("/")
 def list_staff():
     page, per_page = page_args(request.args)
-    result = paginate(db.session, services.staff_list(), page, per_page)
+    result = services.list_staff(db.session, page, per_page)
     return render_template("staff/list.html", page=result)
 
 

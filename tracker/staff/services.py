@@ -13,8 +13,12 @@ from tracker.audit import services as audit
 from tracker.engagements.models import EngagementMember
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.money import to_decimal
+from tracker.pagination import Page, paginate
 from tracker.staff.models import StaffMember
 
+#: Limits the forms and the API schema take from here (e-mail: addresses.EMAIL_MAX).
+NAME_MAX = 120
+JOB_TITLE_MAX = 120
 TEAM_MAX = 80  # staff_members.team
 
 
@@ -34,8 +38,11 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
     name = (data.name or "").strip()
     if not name:
         fields["name"] = "Give the staff member's name."
-    elif len(name) > 120:
-        fields["name"] = "Use at most 120 characters."
+    elif len(name) > NAME_MAX:
+        fields["name"] = f"Use at most {NAME_MAX} characters."
+    job_title = (data.job_title or "").strip()
+    if len(job_title) > JOB_TITLE_MAX:
+        fields["job_title"] = f"Use at most {JOB_TITLE_MAX} characters."
     team = " ".join((data.team or "").split())
     if len(team) > TEAM_MAX:
         fields["team"] = f"Use at most {TEAM_MAX} characters for the team."
@@ -70,7 +77,7 @@ def _clean(session: Session, data: StaffInput, existing: StaffMember | None) -> 
     return {
         "name": name,
         "email": email,
-        "job_title": (data.job_title or "").strip()[:120],
+        "job_title": job_title,
         "team": team,
         "monthly_capacity_days": capacity.quantize(Decimal("0.01")),
         "external_cap_share": share.quantize(Decimal("0.0001")),
@@ -108,6 +115,15 @@ def staff_list(active_only: bool = False) -> sa.Select:
     if active_only:
         stmt = stmt.where(StaffMember.active.is_(True))
     return stmt
+
+
+def list_staff(session: Session, page: int, per_page: int, *, by_id: bool = False) -> Page:
+    """One page of the staff, for the page and the API alike: by name, or by id
+    (``by_id``: the API's stable order for walking pages)."""
+    stmt = staff_list()
+    if by_id:
+        stmt = stmt.order_by(None).order_by(StaffMember.id)
+    return paginate(session, stmt, page, per_page)
 
 
 def staff_choices(session: Session, active_only: bool = True) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from tracker.access import SystemActor
 from tracker.assessments import services as sap
 from tracker.audit.models import AuditLog
 from tracker.days import services as days
+from tracker.engagements.services import engagement_for_editing
 from tracker.errors import Forbidden, NotFound, ValidationFailed
 from tracker.plans import services as plans
 from tracker.plans.models import MilestoneStatus
@@ -150,3 +151,36 @@ def test_support_days_can_serve_a_goal_of_their_own_engagement(session, world):
     assert d.goal_id is None
     last = session.scalars(sa.select(AuditLog).where(AuditLog.entity == "support_day").order_by(AuditLog.id.desc())).first()
     assert last.before == {"goal_id": mine.id} and last.after == {"goal_id": None}
+
+
+def test_the_for_editing_getters_enforce_the_engagement_policy(session, world, wirral_areas):
+    """Pages and API fetch through these, so the policy is enforced in the services only."""
+    off_team = user(session, "kim@lead.example.org", "consultant", staff_id=world.staff["s2"].id)
+    g = goal(session, world.engagement_a)
+    m = milestone(session, g)
+    response = sap.record_response(session, world.users["client"], wirral_areas, sap.ResponseInput("Board", {"1.1": 3}))
+    engagement_id = world.engagement_a.id
+    for actor in (world.users["client"], world.users["finance"], off_team):
+        with pytest.raises(Forbidden):
+            engagement_for_editing(session, actor, engagement_id)
+        with pytest.raises(Forbidden):
+            plans.goal_for_editing(session, actor, g.id)
+        with pytest.raises(Forbidden):
+            sap.assessment_for_editing(session, actor, wirral_areas.id)
+    for actor in (world.users["finance"], off_team):
+        with pytest.raises(Forbidden):
+            plans.milestone_for_update(session, actor, m.id)
+        with pytest.raises(Forbidden):
+            sap.assessment_for_scoring(session, actor, wirral_areas.id)
+        with pytest.raises(Forbidden):
+            sap.response_for_scoring(session, actor, response.id)
+    with pytest.raises(NotFound):
+        engagement_for_editing(session, world.users["client_b"], engagement_id)
+    with pytest.raises(NotFound):
+        sap.response_for_scoring(session, world.users["client_b"], response.id)
+    assert plans.milestone_for_update(session, world.users["client"], m.id) == (m, False)
+    assert plans.milestone_for_update(session, world.users["consultant"], m.id) == (m, True)
+    assert sap.response_for_scoring(session, world.users["client"], response.id) is response
+    assert engagement_for_editing(session, world.users["consultant"], engagement_id) is world.engagement_a
+    assert plans.goal_for_editing(session, world.users["manager"], g.id) is g
+    assert sap.assessment_for_editing(session, world.users["consultant"], wirral_areas.id) is wirral_areas

@@ -1,0 +1,1 @@
+"""Daily reminders and alerts, queued by `flask reminders run`."""

@@ -1,0 +1,1 @@
+"""Password resets and invitations: single-use links, stored hashed, sent by mail."""

@@ -65,17 +65,25 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads (CSV/XLSX imports) capped at 10 MB
     SECURITY_HSTS = True
 
-    # Login throttling (Flask-Limiter). Point several servers at one Redis with
-    # RATELIMIT_STORAGE_URI=redis://host:6379 so they share the counts.
+    # Flask-Limiter's storage (redis://host:6379 to share counts between servers).
+    # Sign-in throttling does not use it: it counts failures in the database
+    # (tracker/auth/throttle.py), which every server shares already.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
+    # Asking for password links (/password/forgot, /password/reset/<token>), per client
+    # address; sign-in has its own failure-only throttling (tracker/auth/throttle.py).
+    PASSWORD_LINK_RATE_LIMIT = "10 per minute;50 per hour"
     # Seconds a worker may serve a report, a rendered list or report page or an API list again
     # while no data has changed (tracker/results_cache.py, tracker/page_cache.py); 0 turns them off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host
     # (nginx: 1). 0 trusts no forwarded header: the client is the socket's peer.
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+    # Single sign-on with OpenID Connect (e.g. Microsoft Entra ID): all three
+    # from the app registration; unset, the login page offers passwords only.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 
     # Mail (tracker/mail). Without SMTP_URL nothing is sent: messages wait in
     # the outbox, readable at /admin/outbox. smtp://[user:pass@]host[:port][?starttls=true],

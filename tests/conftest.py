@@ -19,7 +19,9 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from tests import factories
 from tracker import create_app
-from tracker.database import sqlite_write_intent
+from tracker.auth.models import UserSession
+from tracker.auth.signin import session_key_digest
+from tracker.database import sqlite_write_intent, utcnow
 from tracker.extensions import db as _db
 
 
@@ -151,9 +153,15 @@ def capacity_world(session, world):
 
 
 def login(client, user):
+    """Sign the test client in as the user: a session record and its key in the cookie."""
+    key = f"test-{user.id}-{os.urandom(8).hex()}"
+    _db.session.add(UserSession(user_id=user.id, key_hash=session_key_digest(key), method="test", created_at=utcnow(),
+                                last_seen_at=utcnow()))
+    _db.session.commit()
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
+        sess["sid"] = key
     return client
 
 

@@ -13,6 +13,7 @@ from tracker.auth import services as auth
 from tracker.authorities import services as authorities
 from tracker.engagements import services as engagements
 from tracker.settings import services as settings
+from tracker.settings.models import Setting
 from tracker.staff import services as staff
 
 PASSWORD = "correct horse battery staple"
@@ -61,8 +62,16 @@ def engagement(session, client, title="Support package", status="active", **kw):
     return e
 
 
+def mfa_not_required(session) -> None:
+    """The suite's users sign in with passwords alone; MFA tests turn the requirement back on."""
+    session.add(Setting(key="mfa_required_roles", value="", effective_from=date(2000, 1, 1),
+                        note="tests: MFA not required unless a test says so"))
+    session.commit()
+
+
 def build_world(session) -> World:
     settings.ensure_defaults(session)
+    mfa_not_required(session)
     framework.ensure_framework(session)
     w = World()
     w.lead = authority(session, "Lead Borough Council", is_lead=True, address="Town Hall\nLeadtown\nLD1 1AA",

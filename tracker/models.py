@@ -10,7 +10,7 @@ from tracker.assessments.models import (
     Score,
 )
 from tracker.audit.models import AuditLog
-from tracker.auth.models import ApiToken, User
+from tracker.auth.models import ApiToken, RecoveryCode, SignInFailure, User, UserSession
 from tracker.authorities.models import Authority
 from tracker.billing.models import Invoice, InvoiceDayClaim, InvoiceLine, InvoiceLineDay, NumberSeries, Payment, Refund
 from tracker.days.models import SupportDay
@@ -45,13 +45,16 @@ __all__ = [
     "OutboxMessage",
     "PasswordToken",
     "Payment",
+    "RecoveryCode",
     "Refund",
     "SapLevel",
     "SapSection",
     "SapStandard",
     "Score",
     "Setting",
+    "SignInFailure",
     "StaffMember",
     "SupportDay",
     "User",
+    "UserSession",
 ]

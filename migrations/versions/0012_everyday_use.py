@@ -11,7 +11,7 @@ capacity sign-off's explicit statement.
   keep NULL: they never made the statement.
 
 Revision ID: 0012
-Revises: 0010 (was 0007; follows main's chain 0007 → 0011 → 0013 → 0010)
+Revises: 0009 (was 0007; follows main's chain 0007 → 0011 → 0013 → 0010 → 0009)
 Create Date: 2026-11-28 23:38:41
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = '0012'
-down_revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

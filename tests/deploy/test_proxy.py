@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from redis import Redis
 
 from config import Config
 from tests.deploy import conftest as deploy
@@ -145,3 +146,19 @@ def test_the_site_loads_in_debians_stock_nginx_conf(certificate, tmp_path):
     result = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-t", "-e", str(tmp_path / "error.log"),
                              "-c", str(tmp_path / "nginx.conf")], check=False, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0 and "test is successful" in result.stderr, result.stderr
+
+
+def test_password_link_requests_are_counted_in_the_shared_redis(proxy, redis_url):
+    """Flask-Limiter's per-address limit on password links lives in the one Redis
+    that every app server points RATELIMIT_STORAGE_URI at."""
+    Redis.from_url(redis_url).flushdb()
+    session = browser(proxy)
+    page = session.get(f"{proxy['https']}/password/forgot").text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token, page
+    response = session.post(f"{proxy['https']}/password/forgot", allow_redirects=False,
+                            headers={"Referer": f"{proxy['https']}/password/forgot"},
+                            data={"csrf_token": token.group(1), "email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert any(b"forgot" in key or b"LIMITS" in key for key in Redis.from_url(redis_url).keys("*")), \
+        Redis.from_url(redis_url).keys("*")

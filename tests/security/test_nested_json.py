@@ -62,3 +62,15 @@ def test_deep_json_posted_to_a_form_page_answers_400(app, login_as):
     for client, url in ((app.test_client(), "/login"), (login_as("manager"), "/engagements/new")):
         r = client.post(url, data=DEEP, content_type="application/json")
         assert r.status_code == 400, (url, r.status_code)
+
+
+def test_password_link_requests_are_throttled_per_address_never_500(throttled_app, world):
+    """With throttling on (as in production), asking for password links is limited per
+    client address by PASSWORD_LINK_RATE_LIMIT: answered, then 429 — never a 500."""
+    throttled_app.config["WTF_CSRF_ENABLED"] = False
+    client = throttled_app.test_client()
+    per_minute = int(throttled_app.config["PASSWORD_LINK_RATE_LIMIT"].split()[0])
+    answers = [client.post("/password/forgot", data={"email": "nobody@lead.example.org"}).status_code
+               for _ in range(per_minute + 1)]
+    assert answers[:per_minute] == [302] * per_minute
+    assert answers[-1] == 429

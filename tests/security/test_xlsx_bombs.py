@@ -85,7 +85,7 @@ def test_a_dimension_claiming_every_column_is_read_only_as_far_as_the_known_colu
     assert len(data) < 200_000
     r, elapsed = _post(api_as("manager"), data)
     assert r.status_code == 422 and "file" in r.json["error"]["fields"], r.json
-    assert elapsed < 5, f"took {elapsed:.1f} s"
+    assert elapsed < 15, f"took {elapsed:.1f} s"  # a guard, not a benchmark: unbounded it took 107 s
 
 
 def test_blank_rows_count_towards_the_row_limit(session, world, monkeypatch):
@@ -107,7 +107,7 @@ def test_a_shared_strings_zip_bomb_is_refused_before_parsing(api_as, world, monk
     assert r.status_code in (413, 422), r.json
     assert "file" in r.json["error"]["fields"]
     assert "too large" in r.json["error"]["message"].lower()
-    assert elapsed < 5, f"took {elapsed:.1f} s"
+    assert elapsed < 15, f"took {elapsed:.1f} s"  # a guard, not a benchmark: unbounded it took 107 s
 
 
 def test_a_real_workbook_still_imports_after_the_checks(api_as, world, session):

@@ -130,8 +130,8 @@ def test_only_sign_in_pages_and_documents_are_public(app):
         r.endpoint for r in app.url_map.iter_rules()
         if r.endpoint != "static" and getattr(app.view_functions[r.endpoint], ACCESS_ATTR, None) == PUBLIC
     )
-    assert public == ["api.create_token", "api.openapi_document", "auth.login", "dashboard.healthz", "password.forgot",
-                      "password.reset"]
+    assert public == ["api.create_token", "api.openapi_document", "auth.login", "auth.login_code",
+                      "dashboard.healthz", "password.forgot", "password.reset", "sso.callback", "sso.start"]
 
 
 def _page_request(client, method, url):

@@ -13,6 +13,7 @@ from tracker.api import (  # noqa: F401  (each module's views are on api_bp)
     income,
     invoice_mail,
     invoices,
+    mfa,
     plans,
     progress,
     reports,

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from tracker.access import CLI, Role
-from tracker.auth import services
+from tracker.auth import mfa, services
 from tracker.errors import DomainError
 from tracker.extensions import db
 
@@ -41,3 +41,16 @@ def list_users_command():
     for user in services.list_users(db.session):
         where = f" authority {user.authority_id}" if user.authority_id else ""
         click.echo(f"{user.id:>4}  {user.role.value:<10} {user.email}{where}{'' if user.active else ' (inactive)'}")
+
+
+@users_cli.command("reset-mfa")
+@click.argument("email")
+def reset_mfa_command(email):
+    """Turn MFA off for a user who lost their phone; they enrol again at next sign-in."""
+    user = services.find_user_by_email(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No user with e-mail {email.strip().lower()}.")
+    had = user.mfa_enabled
+    mfa.reset(db.session, CLI, user)
+    click.echo(f"MFA reset for {user.email}" + ("" if had else " (it was not on)") +
+               "; their sessions were signed out.")

@@ -31,3 +31,9 @@ class UserForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new_password = PasswordField("New password", validators=[DataRequired("Choose a new password."), Length(max=200)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code from your authenticator app, or a recovery code",
+                       validators=[DataRequired("Enter the code."), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"})

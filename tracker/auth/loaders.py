@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, session
 
-from tracker.auth import services
+from tracker.auth import services, signin
 from tracker.database import utcnow
 from tracker.extensions import db
 
@@ -17,7 +17,10 @@ def _is_api_request() -> bool:
 def load_user(session_id: str):
     if _is_api_request():
         return None  # the API never trusts the session cookie (no CSRF there)
-    return services.load_session_user(db.session, session_id)
+    user = services.load_session_user(db.session, session_id)
+    if user is None or signin.current_session(db.session, user, session.get("sid"), utcnow()) is None:
+        return None  # signed out, or this session was ended from the account page
+    return user
 
 
 def load_user_from_token(req):

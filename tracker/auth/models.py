@@ -39,6 +39,12 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None]
     #: E-mail alerts and reminders not about money (estimate alerts, capacity review due).
     mail_alerts: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # TOTP (RFC 6238): the confirmed key, a key awaiting its first code, and the
+    # last time step accepted (a code is never accepted twice).
+    mfa_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    mfa_enabled_at: Mapped[datetime | None]
+    mfa_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     authority = relationship("Authority", lazy="joined")
     staff = relationship("StaffMember", lazy="joined")
@@ -51,6 +57,10 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:  # Flask-Login: the session remembers id and version
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_secret is not None
 
     @property
     def is_client(self) -> bool:
@@ -82,3 +92,49 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None]
 
     user = relationship(User, lazy="joined")
+
+
+class RecoveryCode(Base):
+    """A single-use MFA recovery code; only its SHA-256 is stored."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None]
+
+
+class UserSession(Base):
+    """A signed-in browser: the cookie carries a random key, the table its SHA-256,
+    so the account page can list sessions and end any of them."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    method: Mapped[str] = mapped_column(sa.String(20))  # password, password+totp, password+recovery, sso
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+
+class SignInFailure(Base):
+    """A failed sign-in (wrong password or code): what throttling counts.
+
+    Kept in the database so every app server sees the same counts; rows older
+    than a day are deleted as new ones arrive."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        sa.Index("ix_sign_in_failures_email_at", "email", "at"),
+        sa.Index("ix_sign_in_failures_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))

@@ -2,67 +2,91 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
-
+from tracker import clock
 from tracker.access import Role, public, roles, signed_in
-from tracker.auth import services
-from tracker.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UserForm
+from tracker.auth import mfa, policy, services, signin, web_signin
+from tracker.auth.forms import ChangePasswordForm, CodeForm, LoginForm, ResetPasswordForm, UserForm
 from tracker.auth.models import User
+from tracker.auth.throttle import TooManyAttempts
 from tracker.authorities.services import client_choices
 from tracker.database import utcnow
 from tracker.errors import DomainError, NotFound
-from tracker.extensions import db, limiter
+from tracker.extensions import db
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, options
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("dashboard.home")
+def _refused(form, field, error: TooManyAttempts, template: str, **context):
+    """The form again, its field saying how long to wait; 429 with Retry-After."""
+    field.errors.append(error.message)
+    response = make_response(render_template(template, form=form, **context), 429)
+    response.headers["Retry-After"] = str(error.wait_seconds)
+    return response
 
 
 @public
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
+    context = {"sso": policy.sso_configured()}
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data, utcnow())
-        if user is None:
-            form.password.errors.append("That e-mail and password do not match an active account.")
+        now = utcnow()
+        try:
+            user = signin.check_password(db.session, form.email.data, form.password.data,
+                                         web_signin.client_address(), now)
+        except TooManyAttempts as error:
+            return _refused(form, form.password, error, "auth/login.html", **context)
+        except DomainError as error:
+            form.password.errors.append(error.message)
         else:
-            login_user(user)
-            return redirect(_safe_next(form.next.data))
-    return render_template("auth/login.html", form=form)
+            if not policy.password_allowed(db.session, user, clock.today()):
+                form.password.errors.append("Staff sign in with their council account: use the button below.")
+            elif user.mfa_enabled:
+                web_signin.begin_second_step(user, form.next.data)
+                return redirect(url_for("auth.login_code"))
+            else:
+                return web_signin.finish_sign_in(user, "password", form.next.data)
+    return render_template("auth/login.html", form=form, **context)
+
+
+@public
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    user, next_url = web_signin.pending_user()
+    if user is None:
+        flash("Sign in again: the code step had expired.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            method = signin.check_code(db.session, user, form.code.data, web_signin.client_address(), utcnow())
+        except TooManyAttempts as error:
+            return _refused(form, form.code, error, "auth/login_code.html")
+        except DomainError as error:
+            form.code.errors.append(error.message)
+        else:
+            response = web_signin.finish_sign_in(user, f"password+{method}", next_url)
+            if method == "recovery":
+                flash("You used a recovery code: each works once. Set up MFA again if your phone is lost.", "info")
+            return response
+    return render_template("auth/login_code.html", form=form)
 
 
 @signed_in
 @bp.post("/logout")
 def logout():
-    services.end_all_sessions(db.session, current_user._get_current_object())
-    logout_user()
-    flash("You have signed out.", "info")
+    revoke = request.form.get("revoke_tokens") == "yes"
+    web_signin.sign_out(current_user._get_current_object(), revoke_tokens=revoke)
+    flash("You have signed out." + (" Your API tokens were revoked too." if revoke else ""), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -79,9 +103,9 @@ def change_password():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            login_user(user)  # the new session version
+            response = web_signin.finish_sign_in(user, "password_change", None)
             flash("Your password has been changed; other sessions and API tokens were signed out.", "success")
-            return redirect(url_for("dashboard.home"))
+            return response
     return render_template("auth/change_password.html", form=form)
 
 
@@ -89,9 +113,15 @@ def change_password():
 @bp.post("/account/tokens/revoke")
 def revoke_my_tokens():
     # CSRFProtect has already checked this POST's token.
-    services.revoke_all_tokens(db.session, current_user._get_current_object(), now=utcnow())
-    flash("All your API tokens have been revoked.", "success")
-    return redirect(url_for("auth.change_password"))
+    user = current_user._get_current_object()
+    token_id = request.form.get("token_id", "")
+    if token_id.isdigit():
+        signin.revoke_token(db.session, user, int(token_id), utcnow())
+        flash("That API token has been revoked.", "success")
+    else:
+        signin.revoke_all_tokens(db.session, user, utcnow())
+        flash("All your API tokens have been revoked.", "success")
+    return redirect(url_for("account.overview"))
 
 
 def _user_form(obj=None) -> UserForm:
@@ -173,4 +203,13 @@ def reset_password(user_id: int):
             flash(f"Password for {user.email} reset; their sessions and tokens were signed out.", "success")
     else:
         flash("Choose a new password.", "error")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@roles(Role.ADMIN)
+@bp.post("/users/<int:user_id>/mfa/reset")
+def reset_user_mfa(user_id: int):
+    user = _get_user(user_id)
+    mfa.reset(db.session, current_user._get_current_object(), user)
+    flash(f"MFA for {user.email} was reset: they set it up again at their next sign-in.", "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))

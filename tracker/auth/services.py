@@ -15,6 +15,7 @@ from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.auth.models import ApiToken, User
 from tracker.auth.passwords import hash_password, password_problem, verify_password
+from tracker.auth.session_end import end_all_sessions
 from tracker.authorities.models import Authority
 from tracker.database import utcnow
 from tracker.errors import Conflict, NotFound, ValidationFailed
@@ -59,12 +60,6 @@ def load_session_user(session: Session, session_id: str) -> User | None:
     return user
 
 
-def end_all_sessions(session: Session, user: User) -> None:
-    """Sign the user out everywhere (logout, password change)."""
-    user.session_version = user.session_version + 1
-    session.commit()
-
-
 def _check_role_links(session: Session, role: Role, authority_id, staff_id) -> tuple[int | None, int | None]:
     fields = {}
     if role == Role.CLIENT:
@@ -103,7 +98,7 @@ def create_user(
         role = Role(role)
     except ValueError:
         raise ValidationFailed.for_field("role", f"Role must be one of {', '.join(Role)}.") from None
-    problem = password_problem(password) if password is not None else None
+    problem = password_problem(password, (email, name)) if password is not None else None
     if problem:
         raise ValidationFailed.for_field("password", problem)
     if find_user_by_email(session, email):
@@ -146,7 +141,7 @@ def update_user(session: Session, actor, user: User, *, name: str, role: str, ac
     user.role, user.active = role, active
     user.authority_id, user.staff_id = authority_id, staff_id
     if changed_access:
-        user.session_version = user.session_version + 1
+        end_all_sessions(session, user, commit=False)
         revoke_all_tokens(session, user, commit=False)
     audit.record(session, actor, "update", "user", user.id, before, audit.snapshot(user))
     session.commit()
@@ -157,11 +152,11 @@ def change_password(session: Session, actor, user: User, current: str | None, ne
     """Set a new password; ``current`` is checked unless an admin resets it (None)."""
     if current is not None and not verify_password(user.password_hash, current):
         raise ValidationFailed.for_field("current_password", "That is not your current password.")
-    problem = password_problem(new)
+    problem = password_problem(new, (user.email, user.name))
     if problem:
         raise ValidationFailed.for_field("new_password", problem)
     user.password_hash = hash_password(new)
-    user.session_version = user.session_version + 1
+    end_all_sessions(session, user, commit=False)
     revoke_all_tokens(session, user, commit=False, now=now)
     audit.record(session, actor, "password_change", "user", user.id, None, {"changed": True})
     session.commit()

@@ -52,6 +52,8 @@ def _load(if_empty, today, password):
              "Sign in at http://127.0.0.1:5000 with any of these (password for all: " + password + "):"]
     lines += [f"  {role:<10} {email:<38} {name}" for email, role, name in world.logins()]
     lines += ["", f"{mail.queued} reminder(s) and alert(s) queued for today: admins read them at /admin/outbox."]
+    lines += ["", "MFA is not required in the demo (Settings: Require MFA for roles); anyone may turn it on",
+              "under Account, then Multi-factor authentication, with an authenticator app."]
     text = "\n".join(lines)
     path = login_file()
     path.parent.mkdir(parents=True, exist_ok=True)

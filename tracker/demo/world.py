@@ -25,6 +25,7 @@ from tracker.days import services as days
 from tracker.demo.sap import build_sap
 from tracker.engagements import services as engagements
 from tracker.settings import services as settings
+from tracker.settings.models import Setting
 from tracker.staff import services as staff
 
 ACTOR = DEMO
@@ -51,6 +52,7 @@ def is_empty(session: Session) -> bool:
 def build_world(session: Session, today: date, password: str) -> DemoWorld:
     world = DemoWorld(today=today, password=password)
     settings.ensure_defaults(session)
+    _sign_in_settings(session)
     _authorities(session, world)
     _staff(session, world)
     _users(session, world)
@@ -59,6 +61,14 @@ def build_world(session: Session, today: date, password: str) -> DemoWorld:
     build_sap(session, world)
     _billing(session, world)
     return world
+
+
+def _sign_in_settings(session: Session) -> None:
+    """The demo's printed logins work with a password alone: MFA is not required here
+    (production's default requires it for admin and finance)."""
+    session.add(Setting(key="mfa_required_roles", value="", effective_from=date(2011, 12, 15),
+                        note="Demo: not required so that the printed logins work; set admin, finance for real use."))
+    session.commit()
 
 
 def _authorities(session: Session, world: DemoWorld) -> None:

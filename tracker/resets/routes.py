@@ -20,7 +20,7 @@ SAME_ANSWER = ("If that address belongs to an account, we have sent it a link to
 
 
 def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+    return current_app.config["PASSWORD_LINK_RATE_LIMIT"]
 
 
 @public

@@ -20,6 +20,7 @@ from tracker.access import SYSTEM
 from tracker.audit import services as audit
 from tracker.auth.models import ApiToken, User
 from tracker.auth.passwords import hash_password, password_problem
+from tracker.auth.session_end import end_all_sessions
 from tracker.errors import ValidationFailed
 from tracker.mail import services as mail
 from tracker.mail.models import MessageKind, OutboxMessage
@@ -97,14 +98,14 @@ def set_password_with_link(session: Session, plain: str, password: str, confirm:
     token = valid_token(session, plain, now)
     if token is None:
         raise LinkNotValid.for_field("token", "This link has expired or has already been used. Ask for a new one.")
-    problem = password_problem(password or "")
+    problem = password_problem(password or "", (token.user.email, token.user.name))
     if problem:
         raise ValidationFailed.for_field("password", problem)
     if password != confirm:
         raise ValidationFailed.for_field("confirm", "The two passwords are not the same.")
     user = token.user
     user.password_hash = hash_password(password)
-    user.session_version = user.session_version + 1
+    end_all_sessions(session, user, commit=False)
     session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                     .values(revoked_at=now))
     session.execute(sa.update(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
-from flask import Flask, flash
+from flask import Flask, flash, request
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
@@ -12,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker.access import DELIVERERS, FINANCE_ROLES, INVOICE_READERS, LEAD_STAFF, MANAGERS, Role
 from tracker.errors import DomainError
+from tracker.estimate_position import estimate_position
 from tracker.money import fmt_days, fmt_money
 
 #: (label, endpoint, roles that see it). Hiding a link is a courtesy; the
@@ -19,6 +21,7 @@ from tracker.money import fmt_days, fmt_money
 NAVIGATION = [
     ("Home", "dashboard.home", set(Role)),
     ("My week", "days.week_view", DELIVERERS),
+    ("My days", "days.my_days", {Role.MANAGER, Role.CONSULTANT}),  # people with days of their own
     ("Engagements", "engagements.list_engagements", set(Role)),
     ("Authorities", "authorities.list_authorities", LEAD_STAFF),
     ("Staff", "staff.list_staff", MANAGERS),
@@ -47,6 +50,49 @@ def nav_items() -> list[tuple[str, str]]:
     return items
 
 
+#: Which navigation item a page belongs to, when that is not its blueprint's item.
+#: Keys are endpoints, or blueprint names (first match wins: endpoint, then blueprint).
+NAV_SECTION = {
+    "days.week_view": "days.week_view",
+    "days.my_days": "days.my_days",
+    "days": "engagements.list_engagements",  # an engagement's day list, plan, day forms
+    "plans": "engagements.list_engagements",
+    "assessments": "engagements.list_engagements",
+    "assessments.show_framework": "settings.show_settings",
+    "assessments.edit_framework": "settings.show_settings",
+    "reports.capacity_review": "reports.capacity_review",
+    "reports.review_trend": "reports.capacity_review",
+    "reports.export_capacity": "reports.capacity_review",
+    "reports.income_report": "reports.income_report",
+    "reports.progress_index": "reports.progress_index",
+    "reports.progress_report": "reports.progress_index",
+    "reports": "",  # no other report page belongs to Capacity or Income by default
+    "auth": "",  # the account pages sit outside the menu (their own link is marked)
+    "auth.list_users": "auth.list_users",
+    "auth.reset_password": "auth.list_users",
+    "auth.create_user": "auth.list_users",
+    "auth.edit_user": "auth.list_users",
+}
+#: Where a page goes when the section above is not in this user's menu.
+NAV_FALLBACK = {"reports.progress_index": "engagements.list_engagements"}
+
+
+def current_nav(endpoint: str | None = None) -> str | None:
+    """The one main-navigation endpoint to mark aria-current="page" on this page
+    (None on pages outside the menu, e.g. the password page)."""
+    endpoint = endpoint if endpoint is not None else request.endpoint
+    if not endpoint:
+        return None
+    shown = {item for _, item in nav_items()}
+    blueprint = endpoint.rsplit(".", 1)[0]
+    section = NAV_SECTION.get(endpoint) or NAV_SECTION.get(blueprint)
+    if section is None:
+        section = next((item for item in shown if item.rsplit(".", 1)[0] == blueprint), None)
+    if section not in shown:
+        section = NAV_FALLBACK.get(section)
+    return section if section in shown else None
+
+
 def apply_errors(form, error: DomainError) -> None:
     """Put a service's field errors beside the form's fields; flash the rest."""
     unplaced = []
@@ -63,11 +109,31 @@ def apply_errors(form, error: DomainError) -> None:
         flash(" ".join(unplaced) or error.message, "error")
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
+def in_london(value: datetime) -> datetime:
+    """A stored timestamp (UTC; naive ones are UTC too) as London's clock shows it."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LONDON)
+
+
+def fmt_datetime(value) -> str:
+    """Times are shown on London's clock (GMT or BST), e.g. "1 Jul 2026 15:30 BST"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = in_london(value)
+        return local.strftime("%-d %b %Y %H:%M ") + (local.tzname() or "")
+    return fmt_date(value)
+
+
 def fmt_date(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%-d %b %Y %H:%M")
+        return fmt_datetime(value)
     if isinstance(value, date):
         return value.strftime("%-d %b %Y")
     return str(value)
@@ -85,8 +151,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda v: Markup("&pound;") + fmt_money(v) if v is not None else ""
     app.jinja_env.filters["days"] = fmt_days
     app.jinja_env.filters["date"] = fmt_date
+    app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["share"] = fmt_share
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["current_nav"] = current_nav
+    app.jinja_env.globals["estimate_position"] = estimate_position
     app.jinja_env.globals["Role"] = Role
 
 

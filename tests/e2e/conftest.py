@@ -3,6 +3,7 @@ from a thread (same database as the rest of the run, CSRF on)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from werkzeug.serving import make_server
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parents[1] / "node" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items):
@@ -31,7 +36,73 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB"}
+    # bypass_csp lets the axe-core check below inject its script into our CSP-protected pages.
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB", "bypass_csp": True}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/node` (make test does)")
+    return AXE.read_text(encoding="utf-8")
+
+
+AXE_RUN = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => [v.id, v.help, v.nodes.map(n => n.target.join(' ')).slice(0, 5)]))"""
+
+#: Runs in every top-level document once it has loaded, and reports to Python.
+AXE_ON_LOAD = """
+(() => {
+  if (window.top !== window || !location.protocol.startsWith('http')) return;
+  window.addEventListener('load', () => {
+    (%s)(%s)
+      .then(found => window.__axeReport(location.href, window.innerWidth, found))
+      .finally(() => { window.__axeDone = true; });
+  });
+})();
+"""
+
+
+def _lines(url: str, width, found) -> list[str]:
+    return [f"{url} @{width}px: {rule} ({help_}) at {json.dumps(targets)}" for rule, help_, targets in found]
+
+
+@pytest.fixture(autouse=True)
+def axe_every_page(request, axe_source):
+    """axe-core checks every page a browser test opens, once it has loaded, at the
+    viewport of that moment; the test fails on any WCAG 2.2 A/AA violation. A page
+    left before its check finished is opened again (GET) at the end and checked.
+    Call the fixture's value (``axe_every_page()``) to check a page changed in place
+    (after a viewport change or a script)."""
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    page = request.getfixturevalue("page")
+    found: list[str] = []
+    loaded: list[str] = []
+    reported: set[str] = set()
+
+    def report(_source, url, width, violations):
+        reported.add(url)
+        found.extend(_lines(url, width, violations))
+
+    page.expose_binding("__axeReport", report)
+    page.add_init_script(script=axe_source + AXE_ON_LOAD % (AXE_RUN, json.dumps(AXE_TAGS)))
+    page.on("load", lambda loaded_page: loaded.append(loaded_page.url))
+
+    def check_now():
+        width = page.viewport_size["width"] if page.viewport_size else "?"
+        found.extend(_lines(page.url, width, page.evaluate(AXE_RUN, AXE_TAGS)))
+
+    yield check_now
+    if not page.is_closed():
+        if page.url.startswith("http"):
+            page.wait_for_function("() => window.__axeDone === true", timeout=15000)
+        for url in dict.fromkeys(loaded):
+            if url.startswith("http") and url not in reported:
+                page.goto(url)
+                page.wait_for_function("() => window.__axeDone === true", timeout=15000)
+    assert not found, "axe-core found WCAG 2.2 A/AA violations:\n" + "\n".join(dict.fromkeys(found))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ def test_manager_signs_off_the_monthly_review(page, live_server, demo_world, sho
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_text("Review saved as a draft.")).to_be_visible()
 
+    page.get_by_role("radio", name="Yes: I sign this statement").check()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Sign off the review").click()
     expect(page.get_by_text(re.compile("signed off; its figures are now frozen"))).to_be_visible()
@@ -31,5 +32,8 @@ def test_manager_signs_off_the_monthly_review(page, live_server, demo_world, sho
     shot(page, "21-capacity-signed")
 
     page.get_by_role("link", name="All reviews").click()
-    expect(page.get_by_role("row", name=re.compile("November 2026"))).to_contain_text("Signed")
+    november = page.get_by_role("row", name=re.compile("November 2026"))
+    expect(november).to_contain_text("Signed")
+    expect(november).to_contain_text("by Helen Ashworth")
+    expect(november).to_contain_text("Yes no detrimental impact")
     shot(page, "22-capacity-trend")

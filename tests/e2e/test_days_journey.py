@@ -25,6 +25,9 @@ def test_consultant_fills_a_week(page, live_server, demo_world, shot):
     wirral = demo_world.engagements["wirral"].title
     _cell(page, cwac.title, "Tuesday").fill("0.75")
     _cell(page, cwac.title, "Wednesday").fill("1")
+    # Mark has never logged a Wirral day: its activity is blank, not silently "Scoping".
+    expect(page.get_by_label(f"Activity for {wirral}")).to_have_value("")
+    page.get_by_label(f"Activity for {wirral}").select_option("mentoring")
     _cell(page, wirral, "Tuesday").fill("0.5")  # 0.75 + 0.5 on one date: over-booked
     page.get_by_role("button", name="Save the week").click()
     expect(page.get_by_text(re.compile("Nothing was saved"))).to_be_visible()

@@ -53,7 +53,7 @@ def test_manager_dashboard_shows_capacity_flags(page, live_server, demo_world, s
     expect(page.get_by_role("heading", name="Capacity this month: November 2026")).to_be_visible()
     priya = page.get_by_role("row", name=re.compile("Priya Shah"))
     expect(priya).to_contain_text("red")
-    expect(page.get_by_role("heading", name="Engagements near or past their estimate")).to_be_visible()
+    expect(page.get_by_role("heading", name="Engagements near or over their high estimate")).to_be_visible()
     shot(page, "36-manager-dashboard")
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()

@@ -75,11 +75,13 @@ def test_a_client_scores_updates_a_milestone_and_sees_the_chart_change(page, liv
     page.get_by_role("link", name="Update “Board workshop agrees three joint priorities”").click()
     expect(page.get_by_label("Milestone")).to_have_count(0)  # a client changes status and evidence only
     page.get_by_label("Status").select_option("done")
-    page.get_by_label("Evidence").fill("Trust Board agreed three joint priorities")
+    page.get_by_label("Add evidence").fill("Trust Board agreed three joint priorities")
+    page.get_by_label("Done on").fill("2026-11-20")  # done last week, recorded today
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("“Board workshop agrees three joint priorities” is now done.")).to_be_visible()
     row = page.locator("table.milestones").get_by_role("row", name=re.compile("Board workshop agrees three joint priorities"))
     expect(row).to_contain_text("Done")
+    expect(row).to_contain_text("on 20 Nov 2026")
     expect(row).to_contain_text("Trust Board agreed three joint priorities")
     expect(row).to_have_class(re.compile(r"\bstatus-done\b"))
     on_timeline = page.locator("table.timeline-grid").get_by_role("row", name=re.compile("Board workshop agrees"))
@@ -98,7 +100,7 @@ def test_a_client_scores_updates_a_milestone_and_sees_the_chart_change(page, liv
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, "helen.ashworth@halton.example.org", PASSWORD)
     # Her dashboard lists the package as near its estimate (and among her bookings): open it from there.
-    near = page.get_by_role("region", name="Engagements near or past their estimate")
+    near = page.get_by_role("region", name="Engagements near or over their high estimate")
     near.get_by_role("link", name="Commissioning support package 2026–27").click()
     page.get_by_role("link", name="Open the self-assessment").click()
     page.get_by_role("link", name="6-month review").click()

@@ -7,9 +7,12 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
+from tests import factories
 from tests.conftest import make_config
 from tracker import create_app
 from tracker.extensions import db
+from tracker.plans import services as plans
+from tracker.plans.models import Milestone, MilestoneEvidence
 
 
 @pytest.fixture
@@ -67,3 +70,25 @@ def test_every_migration_script_has_a_readable_docstring():
     for path in scripts:
         first = path.read_text().split('"""')[1].strip()
         assert len(first) > 20, path.name
+
+
+def test_0012_keeps_existing_evidence_as_each_milestones_first_history_entry(empty_database):
+    """Going down past 0012 and up again rebuilds the history from the milestones'
+    evidence: one entry for each milestone that had evidence."""
+    app = create_app(make_config(empty_database))
+    with app.app_context():
+        upgrade()
+        world = factories.build_world(db.session)
+        g = factories.goal(db.session, world.engagement_a)
+        noted = factories.milestone(db.session, g, title="Noted")
+        factories.milestone(db.session, g, title="Silent")
+        plans.update_milestone(db.session, world.users["manager"], noted, {"evidence": "Board minute 12"},
+                               factories.TODAY)
+        db.session.remove()
+        downgrade(revision="0012-1")
+        upgrade()
+        rows = db.session.execute(sa.select(Milestone.title, MilestoneEvidence.text, MilestoneEvidence.status)
+                                  .join(MilestoneEvidence, MilestoneEvidence.milestone_id == Milestone.id)).all()
+        assert [(t, text, status.value) for t, text, status in rows] == [("Noted", "Board minute 12", "not_started")]
+        db.session.remove()
+        db.engine.dispose()

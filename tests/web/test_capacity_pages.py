@@ -17,12 +17,20 @@ def test_the_review_page_shows_flags_and_records_a_review(login_as, capacity_wor
         "reviewed_on": "2026-11-23", "notes": "Sam over cap", "decisions": "No new outside work for Sam",
         "actions": "Rebalance"})
     assert response.status_code == 302
-    response = client.post("/reports/capacity/2026-11/sign")
+    html = client.get("/reports/capacity?month=2026-11").get_data(as_text=True)
+    assert "Outside work is having no detrimental impact on the work within the Borough" in html
+    response = client.post("/reports/capacity/2026-11/sign", data={"no_detriment": "no"}, follow_redirects=True)
+    assert "Say what detrimental impact" in response.get_data(as_text=True)  # no without a reason: refused
+    response = client.post("/reports/capacity/2026-11/sign", data={
+        "no_detriment": "no", "impact_reason": "Sam's outside days delayed the sufficiency report"})
     assert response.status_code == 302
     html = client.get("/reports/capacity?month=2026-11").get_data(as_text=True)
     assert "Signed off by Max Manager" in html and "No new outside work for Sam" in html
     assert "Sign off the review" not in html
-    assert "November 2026" in client.get("/reports/reviews").get_data(as_text=True)
+    assert "Sam&#39;s outside days delayed the sufficiency report" in html
+    trend = client.get("/reports/reviews").get_data(as_text=True)
+    assert "November 2026" in trend and "No detrimental impact on the Borough?" in trend
+    assert "Sam&#39;s outside days delayed" in trend and "by Max Manager" in trend
 
 
 def test_review_form_errors_show_beside_fields(login_as, capacity_world):

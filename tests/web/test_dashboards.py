@@ -37,7 +37,7 @@ def test_manager_sees_capacity_flags_and_engagements_near_their_estimate(session
         assert "Capacity this month: November 2026" in html
         assert "14.53%" in html and "20.83%" in html and "16.67%" in html
         assert "A support package" in html and "85.8%" in html
-        assert "B support package" not in html.split("near or past their estimate", 1)[1]
+        assert "B support package" not in html.split("near or over their high estimate", 1)[1]
         assert "Work waiting to be invoiced" not in html
 
 

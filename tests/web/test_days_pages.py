@@ -83,11 +83,11 @@ def test_engagement_page_shows_progress_against_the_estimate(login_as, world, se
         day(session, world.engagement_a, world.staff["s1"], date(2026, 7, 1 + i), "1")
     html = login_as("manager").get(f"/engagements/{world.engagement_a.id}").get_data(as_text=True)
     assert "25.00" in html and "&pound;12,500.00" in html
-    assert "progress-block amber" in html and "Past 80% of the high estimate" in html
+    assert "progress-block amber" in html and "near the high estimate (past 80%)" in html and "by delivered" in html
     for i in range(6):
         day(session, world.engagement_a, world.staff["s2"], date(2026, 8, 3 + i), "1")
     html = login_as("client").get(f"/engagements/{world.engagement_a.id}").get_data(as_text=True)
-    assert "progress-block red" in html and "Over the high estimate" in html
+    assert "progress-block red" in html and "over the high estimate" in html
     assert "Log a day" not in html  # clients read progress only
 
 

@@ -48,6 +48,9 @@ ProgressMilestones = Schema("ProgressMilestones", {
     "total": Int(description="All milestones but the dropped ones."), "done": Int(), "open": Int(),
     "overdue": Int(), "due_soon": Int(description="Open and due in the next 14 days."), "dropped": Int(),
 })
+ProgressOverdue = Schema("ProgressOverdue", {
+    "id": Int(), "title": Str(), "owner": Str(), "due_on": Date(), "status": Str(), "goal_id": Int(),
+})
 ProgressNextDay = Schema("ProgressNextDay", {
     "worked_on": Date(), "staff_name": Str(), "activity": Str(enum=ACTIVITIES), "days": Dec(2),
 })
@@ -58,6 +61,7 @@ ProgressReportSchema = Schema("ProgressReport", {
     "rounds": ListOf(Nested(ProgressRound), max_items=1000),
     "key_areas": ListOf(Str(), description="The latest round's key areas for focus."),
     "milestones": Nested(ProgressMilestones),
+    "overdue_milestones": ListOf(Nested(ProgressOverdue)),
     "next_planned": ListOf(Nested(ProgressNextDay), description="The next five planned support days."),
 })
 
@@ -81,6 +85,8 @@ def dump(report: progress.ProgressReport) -> dict:
         "key_areas": report.key_areas,
         "milestones": {"total": report.milestones_total, "done": m.done, "open": report.milestones_open,
                        "overdue": m.overdue, "due_soon": m.due_soon, "dropped": m.dropped},
+        "overdue_milestones": [{"id": o.id, "title": o.title, "owner": o.owner, "due_on": o.due_on,
+                                "status": o.status.value, "goal_id": o.goal_id} for o in report.overdue],
         "next_planned": [{"worked_on": d.worked_on, "staff_name": d.staff_name, "activity": d.activity.value,
                           "days": d.days} for d in report.next_days],
     })

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
 from tracker.access import Role, roles
+from tracker.audit import readable
 from tracker.audit.models import AuditLog
 from tracker.dates import in_range
 from tracker.extensions import db
 from tracker.pagination import page_args, paginate
+from tracker.web import LONDON
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -36,10 +38,11 @@ def audit_query(who: str = "", entity: str = "", action: str = "", entity_id: st
         stmt = stmt.where(AuditLog.action == action)
     if entity_id:
         stmt = stmt.where(AuditLog.entity_id == entity_id.strip())
+    # Dates are London's days (midnight to midnight, GMT or BST), as the page shows times.
     if start:
-        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=UTC))
+        stmt = stmt.where(AuditLog.at >= datetime.combine(start, time.min, tzinfo=LONDON))
     if end:
-        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
+        stmt = stmt.where(AuditLog.at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=LONDON))
     return stmt.order_by(AuditLog.id.desc())
 
 
@@ -54,4 +57,5 @@ def list_audit():
     result = paginate(db.session, audit_query(**filters), page, per_page)
     entities = db.session.scalars(sa.select(AuditLog.entity).distinct().order_by(AuditLog.entity)).all()
     actions = db.session.scalars(sa.select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
-    return render_template("audit/list.html", page=result, filters=filters, entities=entities, actions=actions)
+    return render_template("audit/list.html", page=result, filters=filters, entities=entities, actions=actions,
+                           action_label=readable.action_label, changes=readable.changes)

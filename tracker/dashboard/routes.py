@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from tracker import clock
 from tracker.access import MANAGERS, Role, public, signed_in
 from tracker.dashboard import services
+from tracker.dashboard.client_todo import client_to_do
 from tracker.engagements.models import Engagement, EngagementStatus
 from tracker.engagements.services import filtered_engagements
 from tracker.extensions import db
@@ -15,7 +16,8 @@ bp = Blueprint("dashboard", __name__)
 def panels_for(session: Session, user, today) -> dict:
     """The panels of one role's home page, each from one service."""
     if user.role == Role.CLIENT:
-        return {"client": services.client_dashboard(session, user.authority_id, today)}
+        return {"todo": client_to_do(session, user.authority_id, today),
+                "client": services.client_dashboard(session, user.authority_id, today)}
     if user.role == Role.FINANCE:
         return {"finance": services.finance_dashboard(session, today)}
     out = {}

@@ -3,7 +3,7 @@ days section. create_app calls init_app."""
 
 from flask import Flask
 
-from tracker.days import week_routes  # noqa: F401  (its pages are on the days blueprint)
+from tracker.days import own_routes, week_routes  # noqa: F401  (their pages are on the days blueprint)
 from tracker.days.cli import days_cli
 from tracker.days.panel import days_panel
 from tracker.days.routes import bp

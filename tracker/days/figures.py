@@ -13,9 +13,10 @@ from tracker.billing import rule
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement
+from tracker.estimate_position import NEAR_FROM, EstimatePosition, estimate_position
 from tracker.money import ZERO, line_net
 
-AMBER_FROM = Decimal("0.80")  # of the high estimate
+AMBER_FROM = NEAR_FROM  # of the high estimate
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,15 @@ class EngagementFigures:
         return line_net(self.days_planned, self.day_rate)
 
     @property
+    def estimate(self) -> EstimatePosition:
+        return estimate_position(self.days_delivered, self.days_planned, self.estimate_high)
+
+    @property
     def flag(self) -> str:
-        """green, amber (past 80% of the high estimate), red (past it), or
-        none when there is no estimate (e.g. shared-service development)."""
-        if self.estimate_high <= 0:
-            return "none"
-        if self.days_committed > self.estimate_high:
-            return "red"
-        if self.days_committed > self.estimate_high * AMBER_FROM:
-            return "amber"
-        return "green"
+        """green (within estimate), amber (past 80% of the high estimate), red
+        (over it), or none when there is no estimate (e.g. shared-service
+        development): the colour of tracker.estimate_position's one rule."""
+        return self.estimate.colour
 
     def percent_of_high(self, amount: Decimal) -> Decimal:
         if self.estimate_high <= 0:

@@ -27,16 +27,22 @@ class WeekRowForm(FlaskForm):
 
     engagement_id = HiddenField()
     original_activity = HiddenField()
-    activity = SelectField("Activity", choices=options(ACTIVITY_OPTIONS))
+    activity = SelectField("Activity", choices=options([("", "Choose an activity"), *ACTIVITY_OPTIONS]))
     d0 = StringField()
     d1 = StringField()
     d2 = StringField()
     d3 = StringField()
     d4 = StringField()
+    d5 = StringField()  # Saturday and Sunday, when the grid shows the weekend
+    d6 = StringField()
 
 
 class WeekForm(FlaskForm):
     rows = FieldList(FormField(WeekRowForm), min_entries=0, max_entries=80)
+
+
+class CopyWeekForm(FlaskForm):
+    """“Copy last week”: only the CSRF token; the week and person travel as fields."""
 
 
 class PlanForm(FlaskForm):
@@ -66,3 +72,17 @@ class DayFilterForm(FlaskForm):
     state = SelectField("State", choices=options([("", "Any state")] + [(s.value, s.label) for s in DayState]),
                         validators=[Optional()])
     month = StringField("Month (YYYY-MM)", validators=[Optional(), Length(max=7)])
+
+
+class OwnDayFilterForm(FlaskForm):
+    """Filters of “My days” (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    engagement_id = SelectField("Engagement", coerce=int, validators=[Optional()])
+    activity = SelectField("Activity", choices=options([("", "Any activity"), *ACTIVITY_OPTIONS]), validators=[Optional()])
+    state = SelectField("State", choices=options([("", "Any state")] + [(s.value, s.label) for s in DayState]),
+                        validators=[Optional()])
+    start = DateField("From", validators=[Optional()])
+    end = DateField("To", validators=[Optional()])

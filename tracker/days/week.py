@@ -17,33 +17,71 @@ from tracker.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from tracker.staff.models import StaffMember
 
 WORKING_DAYS = 5
+WHOLE_WEEK = 7
 
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_dates(start: date) -> list[date]:
-    return [start + timedelta(days=i) for i in range(WORKING_DAYS)]
+def week_dates(start: date, weekend: bool = False) -> list[date]:
+    """Monday to Friday, or Monday to Sunday when the weekend is shown."""
+    return [start + timedelta(days=i) for i in range(WHOLE_WEEK if weekend else WORKING_DAYS)]
+
+
+def has_weekend_days(session: Session, staff_id: int, start: date) -> bool:
+    """Whether the person has any day on the Saturday or Sunday of this week
+    (recorded elsewhere, e.g. by import): the grid must then show them."""
+    saturday = start + timedelta(days=WORKING_DAYS)
+    return session.scalar(sa.select(sa.exists().where(
+        SupportDay.staff_id == staff_id, SupportDay.worked_on >= saturday,
+        SupportDay.worked_on <= saturday + timedelta(days=1)))) or False
+
+
+def last_activities(session: Session, staff_id: int, engagement_ids: list[int]) -> dict[int, Activity]:
+    """The activity of the person's latest day on each engagement: what a new row
+    in their grid starts with (rather than a silent default)."""
+    if not engagement_ids:
+        return {}
+    latest = (
+        sa.select(SupportDay.engagement_id, sa.func.max(SupportDay.worked_on).label("worked_on"))
+        .where(SupportDay.staff_id == staff_id, SupportDay.engagement_id.in_(engagement_ids))
+        .group_by(SupportDay.engagement_id).subquery()
+    )
+    rows = session.execute(
+        sa.select(SupportDay.engagement_id, SupportDay.activity)
+        .join(latest, sa.and_(SupportDay.engagement_id == latest.c.engagement_id,
+                              SupportDay.worked_on == latest.c.worked_on))
+        .where(SupportDay.staff_id == staff_id)
+        .order_by(SupportDay.engagement_id, SupportDay.id.desc())
+    ).all()
+    found: dict[int, Activity] = {}
+    for engagement_id, activity in rows:
+        found.setdefault(engagement_id, activity)
+    return found
 
 
 @dataclass
 class WeekRow:
     engagement: Engagement
-    activity: Activity
+    activity: Activity | None  # None: the person has no day on it yet, so they choose
     cells: dict[date, SupportDay | None] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
-        return f"{self.engagement.id}:{self.activity.value}"
+        return f"{self.engagement.id}:{self.activity.value if self.activity else ''}"
 
     @property
     def total(self) -> Decimal:
         return sum((d.days for d in self.cells.values() if d), Decimal("0"))
 
 
-def default_activity(engagement: Engagement) -> Activity:
-    return Activity.SHARED_SERVICE if engagement.kind == EngagementKind.SHARED_SERVICE else Activity.SCOPING
+def default_activity(engagement: Engagement, last: Activity | None = None) -> Activity | None:
+    """A new row's activity: shared-service work is always shared service; otherwise
+    the person's last activity on the engagement, or None (they must choose)."""
+    if engagement.kind == EngagementKind.SHARED_SERVICE:
+        return Activity.SHARED_SERVICE
+    return last
 
 
 def open_engagements_for(session: Session, staff_id: int) -> list[Engagement]:
@@ -57,10 +95,11 @@ def open_engagements_for(session: Session, staff_id: int) -> list[Engagement]:
     return list(session.scalars(stmt).unique())
 
 
-def load_week(session: Session, staff: StaffMember, start: date) -> list[WeekRow]:
+def load_week(session: Session, staff: StaffMember, start: date, weekend: bool = False) -> list[WeekRow]:
     """Rows for every (engagement, activity) with days this week, then one empty
-    row for each of the person's open engagements not yet shown."""
-    dates = week_dates(start)
+    row for each of the person's open engagements not yet shown, starting with
+    the activity the person last logged on it."""
+    dates = week_dates(start, weekend)
     days = session.scalars(
         sa.select(SupportDay)
         .where(SupportDay.staff_id == staff.id, SupportDay.worked_on >= dates[0], SupportDay.worked_on <= dates[-1])
@@ -73,9 +112,10 @@ def load_week(session: Session, staff: StaffMember, start: date) -> list[WeekRow
         row.cells[day.worked_on] = day
     shown = {engagement_id for engagement_id, _ in rows}
     result = sorted(rows.values(), key=lambda r: (r.engagement.title, r.activity.value))
-    for engagement in open_engagements_for(session, staff.id):
-        if engagement.id not in shown:
-            result.append(WeekRow(engagement, default_activity(engagement), dict.fromkeys(dates)))
+    missing = [e for e in open_engagements_for(session, staff.id) if e.id not in shown]
+    last = last_activities(session, staff.id, [e.id for e in missing])
+    for engagement in missing:
+        result.append(WeekRow(engagement, default_activity(engagement, last.get(engagement.id)), dict.fromkeys(dates)))
     return result
 
 
@@ -105,20 +145,23 @@ def _message(error: DomainError) -> str:
     return next(iter(error.fields.values()), error.message) if error.fields else error.message
 
 
-def save_week(session: Session, actor, staff: StaffMember, start: date, rows: list[RowInput], today: date) -> int:
+def save_week(session: Session, actor, staff: StaffMember, start: date, rows: list[RowInput], today: date,
+              weekend: bool = False) -> int:
     """Apply the whole grid: deletions, then decreases, then increases and new
     days, so moving time between engagements on one date never trips the
     one-day limit half-way. Any error → nothing saved, every error returned."""
     services.check_may_change_days(actor, staff.id)
-    dates = week_dates(start)
+    dates = week_dates(start, weekend)
     errors: dict[str, str] = {}
     seen: dict[tuple[int, str], int] = {}
     deletes, decreases, increases = [], [], []
     for r, row in enumerate(rows):
+        if not row.activity and not row.original_activity and not any((v or "").strip() for v in row.cells.values()):
+            continue  # an untouched new row: nothing to save, nothing to choose
         try:
             activity = Activity(row.activity)
         except ValueError:
-            errors[f"{r}-activity"] = "Choose an activity."
+            errors[f"{r}-activity"] = "Choose the activity for these days."
             continue
         key = (row.engagement_id, activity.value)
         if key in seen:

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from tracker.access import DELIVERERS, Role, roles
 from tracker.dates import in_range
-from tracker.days import importer, week
-from tracker.days.forms import ACTIVITY_OPTIONS, ImportForm, WeekForm
+from tracker.days import copy_week, importer, week
+from tracker.days.forms import ACTIVITY_OPTIONS, CopyWeekForm, ImportForm, WeekForm
 from tracker.days.routes import bp, staff_options_for, today
 from tracker.errors import DomainError, NotFound
 from tracker.extensions import db
@@ -63,24 +63,32 @@ def _row_inputs(form: WeekForm, dates: list[date]) -> list[week.RowInput]:
     return rows
 
 
+def _week_url(start: date, staff, weekend: bool = False) -> str:
+    return url_for("days.week_view", start=start.isoformat(), staff_id=staff.id if staff else None,
+                   weekend=1 if weekend else None)
+
+
 @roles(*DELIVERERS)
 @bp.route("/days/week", methods=["GET", "POST"])
 def week_view():
     start = _week_start(request.values.get("start"))
-    dates = week.week_dates(start)
     staff = _staff_for(request.values.get("staff_id"))
+    asked_weekend = request.values.get("weekend") == "1"
+    weekend = asked_weekend or (staff is not None and week.has_weekend_days(db.session, staff.id, start))
+    dates = week.week_dates(start, weekend)
     form = WeekForm()
     errors: dict[str, str] = {}
     if staff is not None and form.validate_on_submit():
         try:
-            count = week.save_week(db.session, current_user, staff, start, _row_inputs(form, dates), today())
+            count = week.save_week(db.session, current_user, staff, start, _row_inputs(form, dates), today(),
+                                   weekend=weekend)
         except DomainError as error:
             errors = error.fields
             flash(error.message, "error")
         else:
             flash(f"Week saved ({count} change{'s' if count != 1 else ''}).", "success")
-            return redirect(url_for("days.week_view", start=start.isoformat(), staff_id=staff.id))
-    rows = week.load_week(db.session, staff, start) if staff else []
+            return redirect(_week_url(start, staff, asked_weekend))
+    rows = week.load_week(db.session, staff, start, weekend) if staff else []
     submitted = request.method == "POST"
     grid = []
     for r, row in enumerate(rows):
@@ -90,7 +98,8 @@ def week_view():
             typed = {i: request.form.get(f"{prefix}d{i}", "") for i in range(len(dates))}
         grid.append({
             "row": row, "index": r,
-            "activity": request.form.get(f"rows-{r}-activity", row.activity.value) if submitted else row.activity.value,
+            "activity": (request.form.get(f"rows-{r}-activity", "") if submitted
+                         else row.activity.value if row.activity else ""),
             "values": [typed[i] if typed is not None else (f"{row.cells[on].days.normalize():f}" if row.cells[on] else "")
                        for i, on in enumerate(dates)],
             "extras": {name: (fn(row.engagement) or []) for name, fn in ROW_EXTRAS.items()},
@@ -103,8 +112,29 @@ def week_view():
         "days/week.html", form=form, grid=grid, dates=dates, start=start, staff=staff, errors=errors,
         staff_options=staff_options_for(current_user), activity_options=options(ACTIVITY_OPTIONS),
         prev_week=start - timedelta(days=7), next_week=start + timedelta(days=7), today=today(),
-        day_totals=day_totals, extra_names=list(ROW_EXTRAS),
+        day_totals=day_totals, extra_names=list(ROW_EXTRAS), weekend=weekend, asked_weekend=asked_weekend,
+        copy_form=CopyWeekForm(), week_url=_week_url,
     )
+
+
+@roles(*DELIVERERS)
+@bp.post("/days/week/copy")
+def copy_last_week():
+    """Book last week's days again as planned days this week (all or nothing)."""
+    start = _week_start(request.form.get("start"))
+    staff = _staff_for(request.form.get("staff_id"))
+    form = CopyWeekForm()
+    if staff is None or not form.validate_on_submit():
+        flash("Nothing was copied: the form had expired; try again.", "error")
+        return redirect(_week_url(start, staff))
+    try:
+        count = copy_week.copy_previous_week(db.session, current_user, staff, start, today())
+    except DomainError as error:
+        details = " ".join(f"{where}: {why}" for where, why in error.fields.items())
+        flash(f"{error.message} {details}".strip(), "error")
+    else:
+        flash(f"Copied {count} day{'s' if count != 1 else ''} from last week as planned days.", "success")
+    return redirect(_week_url(start, staff))
 
 
 @roles(*DELIVERERS)

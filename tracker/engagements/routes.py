@@ -7,6 +7,7 @@ from tracker import clock
 from tracker.access import MANAGERS, Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices, client_filter_options
+from tracker.days.figures import figures_for
 from tracker.engagements import services, status_actions
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
 from tracker.engagements.panels import render_panels
@@ -53,7 +54,8 @@ def list_engagements():
         client_id = id_arg(request.args.get("client_id"))
         status = None if filters.status.errors else filters.status.data or None
         result = services.list_engagements(db.session, current_user, page, per_page, client_id=client_id, status=status)
-        return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user)}
+        return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user),
+                "figures": figures_for(db.session, result.items)}  # one query for the page's rows
 
     return cached_page("engagements/list.html", build)
 

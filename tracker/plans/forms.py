@@ -21,11 +21,13 @@ class MilestoneForm(FlaskForm):
     owner = StringField("Owner", validators=[DataRequired("Name who owns it."), Length(max=OWNER_MAX)])
     due_on = DateField("Due date", validators=[DataRequired("Give the due date.")])
     status = SelectField("Status", choices=options(STATUS_CHOICES))
-    evidence = TextAreaField("Evidence", validators=[Optional(), Length(max=TEXT_MAX)])
+    completed_on = DateField("Done on", validators=[Optional()])
+    evidence = TextAreaField("Add evidence", validators=[Optional(), Length(max=TEXT_MAX)])
 
 
 class MilestoneProgressForm(FlaskForm):
     """What a client user may change: status and evidence."""
 
     status = SelectField("Status", choices=options(STATUS_CHOICES))
-    evidence = TextAreaField("Evidence", validators=[Optional(), Length(max=TEXT_MAX)])
+    completed_on = DateField("Done on", validators=[Optional()])
+    evidence = TextAreaField("Add evidence", validators=[Optional(), Length(max=TEXT_MAX)])

@@ -85,6 +85,10 @@ class Milestone(Base):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     goal = relationship(Goal, back_populates="milestones")
+    # Every piece of evidence ever saved, newest first; ``evidence`` holds the latest.
+    evidence_history = relationship("MilestoneEvidence", back_populates="milestone", cascade="all, delete-orphan",
+                                    order_by="(MilestoneEvidence.noted_on.desc(), MilestoneEvidence.id.desc())",
+                                    lazy="selectin")
 
     AUDIT_FIELDS = ("goal_id", "title", "owner", "due_on", "status", "evidence", "completed_on")
 
@@ -101,6 +105,24 @@ class Milestone(Base):
         if self.is_due_soon(today):
             return "due_soon"
         return None
+
+
+class MilestoneEvidence(Base):
+    """One dated entry in a milestone's evidence history: saving evidence adds
+    an entry, never overwrites the earlier ones."""
+
+    __tablename__ = "plan_milestone_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_milestones.id", ondelete="CASCADE"), index=True)
+    noted_on: Mapped[date]
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, "milestone_status"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    milestone = relationship(Milestone, back_populates="evidence_history")
+    created_by = relationship("User", lazy="joined")
 
 
 def code_key(code: str) -> tuple:

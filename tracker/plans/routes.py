@@ -118,7 +118,7 @@ def edit_milestone(milestone_id: int):
     engagement = milestone.goal.engagement
     form_class = MilestoneForm if full else MilestoneProgressForm
     names = services.MILESTONE_FIELDS if full else tuple(sorted(services.CLIENT_FIELDS))
-    current = {name: getattr(milestone, name) for name in names} | {"status": milestone.status.value}
+    current = {name: getattr(milestone, name) for name in names} | {"status": milestone.status.value, "evidence": ""}
     form = form_class(data=None if request.method == "POST" else current)
     if form.validate_on_submit():
         changes = {name: form[name].data if name != "evidence" else (form[name].data or "") for name in names}

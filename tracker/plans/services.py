@@ -25,11 +25,11 @@ from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
 from tracker.engagements.policy import check_may_edit, is_own_client, may_edit, visible
 from tracker.errors import Forbidden, NotFound, ValidationFailed
-from tracker.plans.models import Goal, GoalStandard, Milestone, MilestoneStatus, code_key
+from tracker.plans.models import Goal, GoalStandard, Milestone, MilestoneEvidence, MilestoneStatus, code_key
 
 #: What a client user may change on a milestone.
-CLIENT_FIELDS = frozenset({"status", "evidence"})
-MILESTONE_FIELDS = ("title", "owner", "due_on", "status", "evidence")
+CLIENT_FIELDS = frozenset({"status", "evidence", "completed_on"})
+MILESTONE_FIELDS = ("title", "owner", "due_on", "status", "evidence", "completed_on")
 
 #: Limits the forms and the API schema take from here.
 TITLE_MAX = 200
@@ -194,6 +194,7 @@ class MilestoneInput:
     due_on: date | None
     status: str = MilestoneStatus.NOT_STARTED.value
     evidence: str = ""
+    completed_on: date | None = None  # "done on": today when left out as the status becomes done
 
 
 def _clean_milestone(data: MilestoneInput) -> dict:
@@ -218,19 +219,40 @@ def _clean_milestone(data: MilestoneInput) -> dict:
     if len(evidence) > TEXT_MAX:
         fields["evidence"] = f"Evidence is limited to {TEXT_MAX:,} characters."
     out["evidence"] = evidence
+    done_on = data.completed_on
+    if done_on is not None and not isinstance(done_on, date):
+        fields["completed_on"] = "Give the date it was done (YYYY-MM-DD)."
+    elif done_on is not None and out.get("status") != MilestoneStatus.DONE:
+        done_on = None  # only a done milestone has a "done on" date
+    out["completed_on"] = done_on
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     return out
 
 
 def _apply_milestone(milestone: Milestone, values: dict, actor, today: date) -> None:
+    """Set the values; new evidence is added to the dated history (the earlier
+    entries stay) and becomes the milestone's latest evidence; "done on" is
+    the date given, else today when the milestone becomes done."""
+    values = dict(values)
+    done_on = values.pop("completed_on", None)
+    evidence = values.pop("evidence", "")
     was_done = milestone.status == MilestoneStatus.DONE
     for key, value in values.items():
         setattr(milestone, key, value)
-    if milestone.status == MilestoneStatus.DONE and not was_done:
-        milestone.completed_on = today
-    elif milestone.status != MilestoneStatus.DONE:
+    if milestone.status == MilestoneStatus.DONE:
+        if done_on is not None:
+            if done_on > today:
+                raise ValidationFailed.for_field("completed_on", "The date it was done cannot be in the future.")
+            milestone.completed_on = done_on
+        elif not was_done or milestone.completed_on is None:
+            milestone.completed_on = today
+    else:
         milestone.completed_on = None
+    if evidence and evidence != (milestone.evidence or ""):
+        milestone.evidence = evidence
+        milestone.evidence_history.insert(0, MilestoneEvidence(
+            noted_on=today, text=evidence, status=milestone.status, created_by_id=getattr(actor, "id", None)))
     milestone.updated_by_id = getattr(actor, "id", None)
 
 

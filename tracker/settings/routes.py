@@ -7,7 +7,7 @@ from tracker.authorities.services import lead_authority
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.settings import services
-from tracker.settings.forms import SettingForm
+from tracker.settings.forms import SettingForm, typed_value_input
 from tracker.web import apply_errors
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -31,6 +31,7 @@ def show_settings():
 def edit_setting(key: str):
     spec = services.spec(key)
     form = SettingForm()
+    typed_value_input(form, spec.kind)
     if not form.is_submitted():
         form.value.data = services.value_on(db.session, key, clock.today())
         form.effective_from.data = clock.today()

@@ -104,7 +104,7 @@ def test_report_rows_carry_the_team_and_the_signed_snapshot_keeps_everyone(sessi
     assert {r.name: r.team for r in live.rows}["Sam One"] == "Early Help"
     review = reviews.save_review(session, None, NOV, reviews.ReviewInput(date(2026, 11, 23), decisions="Hold"),
                                  date(2026, 11, 23))
-    reviews.sign_review(session, None, review, datetime(2026, 11, 23, 12, tzinfo=UTC))
+    reviews.sign_review(session, None, review, datetime(2026, 11, 23, 12, tzinfo=UTC), True)
     signed = reviews.report_of(session, review, NOV)
     assert [(r.staff_id, r.flag, r.team) for r in signed.rows] == [(r.staff_id, r.flag, r.team) for r in live.rows]
     assert len(signed.rows) == 3

@@ -23,7 +23,7 @@ def test_record_then_sign_freezes_the_figures(session, capacity_world):
     manager = capacity_world.users["manager"]
     review = _record(session, manager)
     assert review.status == ReviewStatus.DRAFT and review.snapshot is None
-    reviews.sign_review(session, manager, review, NOW)
+    reviews.sign_review(session, manager, review, NOW, True)
     assert review.status == ReviewStatus.SIGNED and review.signed_by_id == manager.id
     frozen = reviews.report_of(session, review, NOV)
     sam = next(r for r in frozen.rows if r.name == "Sam One")
@@ -43,12 +43,12 @@ def test_signing_needs_decisions_and_happens_once(session, capacity_world):
     manager = capacity_world.users["manager"]
     review = _record(session, manager, decisions="")
     with pytest.raises(ValidationFailed) as err:
-        reviews.sign_review(session, manager, review, NOW)
+        reviews.sign_review(session, manager, review, NOW, True)
     assert "decisions" in err.value.fields
     review = _record(session, manager)
-    reviews.sign_review(session, manager, review, NOW)
+    reviews.sign_review(session, manager, review, NOW, True)
     with pytest.raises(Conflict):
-        reviews.sign_review(session, manager, review, NOW)
+        reviews.sign_review(session, manager, review, NOW, True)
     with pytest.raises(Locked):
         _record(session, manager, decisions="Rewrite history")
 
@@ -65,7 +65,7 @@ def test_review_dates_are_checked(session, capacity_world):
 
 def test_reviews_are_audited_and_listed_with_flags(session, capacity_world):
     manager = capacity_world.users["manager"]
-    reviews.sign_review(session, manager, _record(session, manager), NOW)
+    reviews.sign_review(session, manager, _record(session, manager), NOW, True)
     reviews.save_review(session, manager, date(2026, 10, 1), reviews.ReviewInput(date(2026, 11, 2)), TODAY)
     trend = reviews.trend(session)
     assert [t.review.month for t in trend] == [NOV, date(2026, 10, 1)]
@@ -73,3 +73,27 @@ def test_reviews_are_audited_and_listed_with_flags(session, capacity_world):
     assert trend[1].counts["red"] == 0
     actions = session.scalars(sa.select(AuditLog.action).where(AuditLog.entity == "capacity_review")).all()
     assert actions == ["create", "sign", "create"]
+
+
+def test_signing_states_the_boards_statement_explicitly(session, capacity_world):
+    manager = capacity_world.users["manager"]
+    review = _record(session, manager)
+    with pytest.raises(ValidationFailed) as err:
+        reviews.sign_review(session, manager, review, NOW)  # neither yes nor no
+    assert "no detrimental impact on the work within the Borough" in err.value.fields["no_detriment"]
+    with pytest.raises(ValidationFailed) as err:
+        reviews.sign_review(session, manager, review, NOW, False, "  ")  # no, without a reason
+    assert list(err.value.fields) == ["impact_reason"]
+    assert review.status == ReviewStatus.DRAFT
+    reviews.sign_review(session, manager, review, NOW, False, "Sam's outside days delayed the Halton sufficiency report.")
+    review = reviews.review_for(session, NOV)
+    assert (review.no_detriment, review.impact_reason, review.signed_by_id, review.signed_at) == (
+        False, "Sam's outside days delayed the Halton sufficiency report.", manager.id, NOW)
+    signed = session.scalars(sa.select(AuditLog).where(AuditLog.action == "sign")).one()
+    assert signed.after["no_detriment"] is False and "sufficiency" in signed.after["impact_reason"]
+
+
+def test_a_yes_records_no_reason(session, capacity_world):
+    manager = capacity_world.users["manager"]
+    review = reviews.sign_review(session, manager, _record(session, manager), NOW, True, "ignored")
+    assert (review.no_detriment, review.impact_reason) == (True, "")

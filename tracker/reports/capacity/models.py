@@ -29,6 +29,10 @@ class CapacityReview(Base):
     status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus, "review_status"), default=ReviewStatus.DRAFT)
     # The figures at sign-off (JSON, Decimals as strings); None while a draft.
     snapshot: Mapped[dict | None] = mapped_column(sa.JSON)
+    # The Board's statement, signed explicitly: True = "Outside work is having no
+    # detrimental impact on the work within the Borough"; False = it is, and why.
+    no_detriment: Mapped[bool | None]
+    impact_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     signed_at: Mapped[datetime | None]
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -76,19 +76,40 @@ def save_review(session: Session, actor, month: date, data: ReviewInput, today: 
     return review
 
 
-def sign_review(session: Session, actor, review: CapacityReview, now: datetime) -> CapacityReview:
-    """Freeze the month's figures into the review and sign it off."""
+#: What the lead authority promised its Board, and what the manager signs each month.
+BOARD_STATEMENT = "Outside work is having no detrimental impact on the work within the Borough"
+
+
+def sign_review(session: Session, actor, review: CapacityReview, now: datetime,
+                no_detriment: bool | None = None, impact_reason: str = "") -> CapacityReview:
+    """Freeze the month's figures into the review and sign it off, stating the
+    Board's statement explicitly: ``no_detriment`` True ("Outside work is having
+    no detrimental impact on the work within the Borough"), or False with the
+    reason recorded. Who and when are recorded with it."""
     if review.status == ReviewStatus.SIGNED:
         raise Conflict("This review is already signed off.")
+    fields = {}
     if not review.decisions.strip():
-        raise ValidationFailed.for_field("decisions", "Record the decisions before signing off.")
+        fields["decisions"] = "Record the decisions before signing off."
+    reason = (impact_reason or "").strip()
+    if no_detriment is None:
+        fields["no_detriment"] = f"Say whether you can sign the statement: “{BOARD_STATEMENT}”."
+    elif no_detriment is False and not reason:
+        fields["impact_reason"] = "Say what detrimental impact outside work is having, and why."
+    elif len(reason) > 10_000:
+        fields["impact_reason"] = "Use at most 10,000 characters."
+    if fields:
+        raise ValidationFailed("The review cannot be signed off yet.", fields)
     report = capacity.capacity_report(session, review.month)
     review.snapshot = capacity.to_snapshot(report)
     review.status = ReviewStatus.SIGNED
+    review.no_detriment = no_detriment
+    review.impact_reason = "" if no_detriment else reason
     review.signed_at = now
     review.signed_by_id = getattr(actor, "id", None)
     audit.record(session, actor, "sign", "capacity_review", review.id, {"status": "draft"},
-                 {"status": "signed", "team_flag": report.flag, "counts": report.counts()})
+                 {"status": "signed", "no_detriment": no_detriment, "impact_reason": review.impact_reason,
+                  "team_flag": report.flag, "counts": report.counts()})
     session.commit()
     return review
 

@@ -95,14 +95,16 @@ def save_review(month: str):
 def sign_review(month: str):
     first = parse_month(month, clock.today())
     review = reviews.review_for(db.session, first)
-    if SignForm().validate_on_submit():
+    form = SignForm()
+    if form.validate_on_submit():
         if review is None:
             flash("Record the review (date, notes, decisions) before signing it off.", "error")
         else:
             try:
-                reviews.sign_review(db.session, current_user, review, utcnow())
+                reviews.sign_review(db.session, current_user, review, utcnow(), form.answer(),
+                                    form.impact_reason.data or "")
             except DomainError as error:
-                flash(error.fields.get("decisions", error.message), "error")
+                flash(" ".join(error.fields.values()) or error.message, "error")
             else:
                 flash(f"Review of {first:%B %Y} signed off; its figures are now frozen.", "success")
     return redirect(url_for("reports.capacity_review", month=first.strftime("%Y-%m")))

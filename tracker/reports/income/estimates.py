@@ -19,6 +19,7 @@ from tracker.authorities.models import Authority
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
+from tracker.estimate_position import EstimatePosition, estimate_position
 from tracker.money import line_net
 
 
@@ -57,6 +58,11 @@ class EstimateBand:
     @property
     def forecast_value(self) -> Decimal:
         return line_net(self.forecast_days, self.day_rate)
+
+    @property
+    def estimate(self) -> EstimatePosition:
+        """Within, near or over the high estimate, by forecast (tracker.estimate_position)."""
+        return estimate_position(self.delivered_days, self.planned_days, self.high_days)
 
     @property
     def position(self) -> str:

@@ -79,6 +79,7 @@ class ProgressReport:
     key_areas: list[str]  # of the latest round
     milestones: PlanCounts
     next_days: list[PlannedDay] = field(default_factory=list)
+    overdue: list = field(default_factory=list)  # the overdue milestones themselves, most overdue first
 
     @property
     def estimate_low_value(self) -> Decimal:
@@ -166,6 +167,7 @@ def progress_report(session: Session, engagement: Engagement, today: date) -> Pr
         key_areas=list(by_round[-1][0].key_areas or []) if by_round else [],
         milestones=plan_counts(goals, today),
         next_days=next_planned_days(session, engagement.id, today),
+        overdue=sorted((m for g in goals for m in g.milestones if m.is_overdue(today)), key=lambda m: (m.due_on, m.id)),
     )
 
 

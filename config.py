@@ -72,7 +72,7 @@ class Config:
     RATELIMIT_ENABLED = True
     # Asking for password links (/password/forgot, /password/reset/<token>), per client
     # address; sign-in has its own failure-only throttling (tracker/auth/throttle.py).
-    PASSWORD_LINK_RATE_LIMIT = "10 per minute;50 per hour"
+    PASSWORD_LINK_RATE_LIMIT = "10 per minute;50 per hour"  # noqa: S105 (a rate, not a password)
     # Seconds a worker may serve a report, a rendered list or report page or an API list again
     # while no data has changed (tracker/results_cache.py, tracker/page_cache.py); 0 turns them off.
     REPORT_CACHE_SECONDS = int(os.environ.get("REPORT_CACHE_SECONDS", "300"))

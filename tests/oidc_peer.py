@@ -17,6 +17,9 @@ import requests
 SCRIPT = Path(__file__).parent / "node" / "oidc_provider.mjs"
 CLIENT_ID = "tracker-tests"
 CLIENT_SECRET = "tracker-tests-secret-0123456789"
+#: Issuers of the providers started in this run: their own sign-in pages are not the
+#: app's (the browser tests' axe-core check leaves them out, also after they stopped).
+RUNNING_ISSUERS: set[str] = set()
 
 
 @contextmanager
@@ -36,6 +39,7 @@ def oidc_provider(redirect_uris: list[str], accounts: dict | None = None):
         else:
             raise RuntimeError("the OpenID provider did not start: " + "".join(seen))
         threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep draining its output
+        RUNNING_ISSUERS.add(issuer.rstrip("/"))
         yield issuer
     finally:
         proc.terminate()

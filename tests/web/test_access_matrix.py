@@ -15,7 +15,7 @@ from flask import Flask
 from tests import factories
 from tests.conftest import login
 from tests.factories import billing_samples, sap_objects
-from tracker.access import ACCESS_ATTR, PUBLIC, Role, access_rule
+from tracker.access import ACCESS_ATTR, FINANCE_ROLES, PUBLIC, Role, access_rule
 from tracker.extensions import db
 from tracker.mail import services as mail
 from tracker.mail.models import MessageKind, OutboxMessage
@@ -247,3 +247,16 @@ def test_navigation_shows_only_what_the_role_may_open(app, world, role):
             assert rule_allowed == PUBLIC or Role(role) in rule_allowed, (role, endpoint)
         else:
             assert link not in html, (role, label)
+
+
+@pytest.mark.parametrize("endpoint, path", [
+    ("finance.send_statement", "/authorities/<int:authority_id>/statement/send"),
+    ("api.send_statement", "/api/v1/authorities/<int:authority_id>/statement/send"),
+])
+def test_sending_a_statement_is_walked_and_for_finance_roles_only(app, endpoint, path):
+    """The walks above reach both (POST only); the statement's readers (clients too) may not send it."""
+    [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    assert rule.rule == path and methods_of(rule) == ["POST"]
+    assert set(access_rule(app, endpoint)) == set(FINANCE_ROLES) and Role.CLIENT not in access_rule(app, endpoint)
+    walked = page_rules(app) if not endpoint.startswith("api.") else api_rules(app)
+    assert endpoint in {r.endpoint for r in walked}

@@ -18,6 +18,7 @@ from tracker.api import (  # noqa: F401  (each module's views are on api_bp)
     progress,
     reports,
     staff,
+    statement_mail,
     tokens,
 )
 from tracker.api.core import api_bp

@@ -10,9 +10,10 @@ from flask_login import current_user
 from tracker import clock
 from tracker.access import FINANCE_ROLES, INVOICE_READERS, Role, roles
 from tracker.authorities.services import client_choices
-from tracker.billing import logo, statements
+from tracker.billing import logo, statement_mail, statements
 from tracker.billing import services as billing
 from tracker.billing.finance_forms import LogoForm, RefundForm
+from tracker.billing.forms import ConfirmForm
 from tracker.billing.routes import show_page
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -52,7 +53,24 @@ def choose_statement():
 def show_statement(authority_id: int):
     client = statements.get_client(db.session, current_user, authority_id)
     st = statements.statement(db.session, client, clock.today())
-    return render_template("billing/statement.html", statement=st)
+    can_send = current_user.role in FINANCE_ROLES
+    return render_template("billing/statement.html", statement=st, can_send=can_send,
+                           confirm_form=ConfirmForm() if can_send else None,
+                           sends=statement_mail.sends_of(db.session, client) if can_send else [])
+
+
+@roles(*FINANCE_ROLES)
+@bp.post("/authorities/<int:authority_id>/statement/send")
+def send_statement(authority_id: int):
+    client = statements.get_client(db.session, current_user, authority_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            message = statement_mail.send_statement(db.session, current_user, client, clock.today())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Statement queued to {message.to_address} with its PDF.", "success")
+    return redirect(url_for("finance.show_statement", authority_id=authority_id))
 
 
 @roles(*INVOICE_READERS)

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # The whole suite: lint, then every test on SQLite and on a throwaway PostgreSQL.
 # The two runs go side by side (one per core) and their output is printed in turn.
+# The browser journeys (tests/e2e) run once, in the SQLite run: they test pages, and
+# every rule they pass through is tested on PostgreSQL by the unit, web and API tests.
+# The deployment tests (tests/deploy, its browser journey included) need PostgreSQL
+# and run in the PostgreSQL run only.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k invoices).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +16,9 @@ $BIN/ruff check . || exit 1
 
 logs=$(mktemp -d /tmp/tracker-tests.XXXXXX)
 echo "== tests on SQLite and on PostgreSQL, side by side (logs in $logs)"
-( env -u TEST_DATABASE_URL -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider "$@" >"$logs/sqlite.log" 2>&1
+( env -u TEST_DATABASE_URL -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider --durations=8 "$@" >"$logs/sqlite.log" 2>&1
   echo $? >"$logs/sqlite.rc" ) &
-( scripts/with-postgres.sh $BIN/pytest -q -p no:cacheprovider "$@" >"$logs/postgres.log" 2>&1
+( scripts/with-postgres.sh $BIN/pytest -q -p no:cacheprovider --durations=8 -m "not e2e or deploy" "$@" >"$logs/postgres.log" 2>&1
   echo $? >"$logs/postgres.rc" ) &
 wait
 

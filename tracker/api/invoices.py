@@ -20,7 +20,6 @@ from tracker.billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceSta
 from tracker.billing.payments import REFERENCE_MAX
 from tracker.days.models import Activity
 from tracker.extensions import db
-from tracker.pagination import paginate
 
 InvoiceLineSchema = Schema("InvoiceLine", {
     "id": Int(read_only=True),
@@ -129,11 +128,11 @@ def list_invoices():
     page, per_page = paging()
     filters = billing.InvoiceFilters(**query_values(FILTERS))
     lines = selectinload(Invoice.lines)
-    stmt = billing.filtered(current_user, filters, clock.today()).order_by(Invoice.id).options(
+    result = billing.list_invoices(db.session, current_user, filters, clock.today(), page, per_page, by_id=True, options=(
         lines.selectinload(InvoiceLine.day_links), lines.selectinload(InvoiceLine.credited_by),
         selectinload(Invoice.payments), selectinload(Invoice.refunds), selectinload(Invoice.credit_notes),
-    )
-    return list_response(InvoiceSchema, paginate(db.session, stmt, page, per_page), dump_invoice)
+    ))
+    return list_response(InvoiceSchema, result, dump_invoice)
 
 
 @roles(*FINANCE_ROLES)

@@ -27,6 +27,7 @@ from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind
 from tracker.errors import NotFound
 from tracker.money import ZERO, line_net
+from tracker.pagination import Page, paginate
 
 #: status filter values: the stored statuses plus "overdue" (open, past due, owing).
 STATUS_FILTERS = [*(s.value for s in InvoiceStatus), "overdue"]
@@ -109,6 +110,16 @@ def filtered(user, filters: InvoiceFilters, today: date) -> sa.Select:
 def ordered(stmt: sa.Select) -> sa.Select:
     """Drafts first, then the newest issued."""
     return stmt.order_by(Invoice.issued_on.is_not(None), Invoice.issued_on.desc(), Invoice.id.desc())
+
+
+def list_invoices(session: Session, user, filters: InvoiceFilters, today: date, page: int, per_page: int, *,
+                  by_id: bool = False, options: tuple = ()) -> Page:
+    """One page of the invoices and credit notes this user may see, for the page and the
+    API alike: drafts first then the newest issued, or by id (``by_id``: the API's stable
+    order for walking pages); ``options`` are the caller's loader options."""
+    stmt = filtered(user, filters, today)
+    stmt = stmt.order_by(Invoice.id) if by_id else ordered(stmt)
+    return paginate(session, stmt.options(*options), page, per_page)
 
 
 @dataclass

@@ -34,7 +34,7 @@ from tracker.errors import DomainError
 from tracker.exports import export as export_table
 from tracker.extensions import db
 from tracker.money import fmt_money
-from tracker.pagination import page_args, paginate
+from tracker.pagination import page_args
 from tracker.web import apply_errors, options
 
 bp = Blueprint("billing", __name__, url_prefix="/invoices")
@@ -81,11 +81,11 @@ def list_invoices():
         issued_to=filters.issued_to.data if valid else None,
     )
     today = _today()
-    stmt = billing.filtered(current_user, chosen, today)
     page, per_page = page_args(request.args)
     return render_template(
-        "billing/list.html", page=paginate(db.session, billing.ordered(stmt), page, per_page), filters=filters,
-        totals=billing.totals(db.session, stmt), today=today, can_manage=not client_view,
+        "billing/list.html", page=billing.list_invoices(db.session, current_user, chosen, today, page, per_page),
+        filters=filters, totals=billing.totals(db.session, billing.filtered(current_user, chosen, today)), today=today,
+        can_manage=not client_view,
     )
 
 

@@ -27,6 +27,7 @@ from tracker.billing.queries import (
     filtered,
     get_invoice,
     income_invoiced,
+    list_invoices,
     ordered,
     totals,
     uninvoiced,
@@ -37,6 +38,6 @@ __all__ = [
     "AGE_BUCKETS", "STATUS_FILTERS", "AlreadyCredited", "AlreadyIssued", "CreditPreview", "DoubleClaim",
     "InvoiceFilters", "InvoiceIssued", "NoRefundDue", "NotCreditable", "NotPayable", "NotReadyToIssue",
     "NothingToInvoice", "aged_debt", "balances_total", "build_invoice", "credit_invoice", "credited_line_ids",
-    "delete_draft", "describe", "filtered", "get_invoice", "income_invoiced", "issue_invoice", "next_number",
+    "delete_draft", "describe", "filtered", "get_invoice", "income_invoiced", "issue_invoice", "list_invoices", "next_number",
     "ordered", "preview_credit", "record_payment", "record_refund", "settled_status", "totals", "uninvoiced",
 ]

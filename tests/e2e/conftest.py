@@ -84,6 +84,11 @@ def axe_every_page(request, axe_source):
     if "page" not in request.fixturenames:
         yield None
         return
+    # The app's servers are set up inside this fixture so that they stop after its last
+    # check: a page left before its check finished is opened again at the end.
+    for name in request.fixturenames:
+        if name.endswith("_server"):
+            request.getfixturevalue(name)
     page = request.getfixturevalue("page")
     found: list[str] = []
     loaded: list[str] = []

@@ -5,6 +5,7 @@ append-only (the ORM guard and a PostgreSQL trigger refuse edits)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -23,36 +24,47 @@ class NotPayable(Conflict):
     code = "not_payable"
 
 
-def _clean(amount, paid_on, reference, invoice: Invoice, today: date):
+def clean_money_movement(amount, paid_on, reference, invoice: Invoice, today: date, *, noun: str, example: str,
+                         date_prompt: str, ceiling: Decimal, over_ceiling: str):
+    """The checks a payment and a refund share: an amount in pounds and pence, more than
+    nothing and at most ``ceiling``; a date neither in the future nor before the invoice;
+    a short reference. Raises ValidationFailed naming every bad field."""
     fields: dict[str, str] = {}
     value = None
     try:
         value = to_decimal(amount)
         if value != money(value):
-            fields["amount"] = "Give the amount in pounds and pence, e.g. 6000.00."
+            fields["amount"] = f"Give the amount in pounds and pence, e.g. {example}."
         elif value <= ZERO:
             fields["amount"] = "The amount must be more than £0.00."
+        elif value > ceiling:
+            fields["amount"] = over_ceiling
     except ValueError:
-        fields["amount"] = "Give the amount received, e.g. 6000.00."
+        fields["amount"] = f"Give the amount {'received' if noun == 'payment' else 'refunded'}, e.g. {example}."
     if isinstance(paid_on, str):
         try:
             paid_on = date.fromisoformat(paid_on)
         except ValueError:
             paid_on = None
     if not isinstance(paid_on, date):
-        fields["paid_on"] = "Give the date the money arrived (YYYY-MM-DD)."
+        fields["paid_on"] = f"Give the date {date_prompt} (YYYY-MM-DD)."
     elif paid_on > today:
-        fields["paid_on"] = "A payment cannot be dated in the future."
+        fields["paid_on"] = f"A {noun} cannot be dated in the future."
     elif paid_on < invoice.issued_on:
-        fields["paid_on"] = f"A payment cannot come before the invoice date ({invoice.issued_on:%-d %b %Y})."
+        fields["paid_on"] = f"A {noun} cannot come before the invoice date ({invoice.issued_on:%-d %b %Y})."
     reference = (reference or "").strip()
     if len(reference) > REFERENCE_MAX:
         fields["reference"] = f"Keep the reference to {REFERENCE_MAX} characters."
-    if "amount" not in fields and value is not None and value > invoice.balance:
-        fields["amount"] = f"That is more than the £{invoice.balance:,.2f} still owed on {invoice.label}."
     if fields:
         raise ValidationFailed("Check the highlighted fields.", fields)
     return money(value), paid_on, reference
+
+
+def _clean(amount, paid_on, reference, invoice: Invoice, today: date):
+    return clean_money_movement(
+        amount, paid_on, reference, invoice, today, noun="payment", example="6000.00",
+        date_prompt="the money arrived", ceiling=invoice.balance,
+        over_ceiling=f"That is more than the £{invoice.balance:,.2f} still owed on {invoice.label}.")
 
 
 def record_payment(session: Session, actor, invoice: Invoice, amount, paid_on, reference: str, today: date) -> Payment:

@@ -13,8 +13,9 @@ from tracker.audit import services as audit
 from tracker.billing import queries
 from tracker.billing.credits import credited_line_ids, settled_status
 from tracker.billing.models import Invoice, Refund
-from tracker.errors import Conflict, ValidationFailed
-from tracker.money import ZERO, money, to_decimal
+from tracker.billing.payments import clean_money_movement
+from tracker.errors import Conflict
+from tracker.money import ZERO
 
 
 class NoRefundDue(Conflict):
@@ -22,36 +23,11 @@ class NoRefundDue(Conflict):
 
 
 def _clean(amount, paid_on, reference, invoice: Invoice, today: date):
-    fields: dict[str, str] = {}
-    value = None
     due = -invoice.balance
-    try:
-        value = to_decimal(amount)
-        if value != money(value):
-            fields["amount"] = "Give the amount in pounds and pence, e.g. 2000.00."
-        elif value <= ZERO:
-            fields["amount"] = "The amount must be more than £0.00."
-        elif value > due:
-            fields["amount"] = f"That is more than the £{due:,.2f} credit balance on {invoice.label}."
-    except ValueError:
-        fields["amount"] = "Give the amount refunded, e.g. 2000.00."
-    if isinstance(paid_on, str):
-        try:
-            paid_on = date.fromisoformat(paid_on)
-        except ValueError:
-            paid_on = None
-    if not isinstance(paid_on, date):
-        fields["paid_on"] = "Give the date the refund was paid (YYYY-MM-DD)."
-    elif paid_on > today:
-        fields["paid_on"] = "A refund cannot be dated in the future."
-    elif paid_on < invoice.issued_on:
-        fields["paid_on"] = f"A refund cannot come before the invoice date ({invoice.issued_on:%-d %b %Y})."
-    reference = (reference or "").strip()
-    if len(reference) > 60:
-        fields["reference"] = "Keep the reference to 60 characters."
-    if fields:
-        raise ValidationFailed("Check the highlighted fields.", fields)
-    return money(value), paid_on, reference
+    return clean_money_movement(
+        amount, paid_on, reference, invoice, today, noun="refund", example="2000.00",
+        date_prompt="the refund was paid", ceiling=due,
+        over_ceiling=f"That is more than the £{due:,.2f} credit balance on {invoice.label}.")
 
 
 def record_refund(session: Session, actor, invoice: Invoice, amount, paid_on, reference, today: date) -> Refund:

@@ -10,15 +10,22 @@ from tracker.billing import services as billing
 from tracker.extensions import db
 from tracker.mail.models import MessageStatus
 
-InvoiceSendSchema = Schema("InvoiceSend", {
-    "message_id": Int(read_only=True, attr="id", description="The outbox message (admins read it at /admin/outbox)."),
-    "invoice_id": Int(read_only=True, attr="ref_id"),
-    "to": Str(read_only=True, attr="to_address", description="The client's finance e-mail."),
-    "subject": Str(read_only=True),
-    "status": Str(enum=[s.value for s in MessageStatus], read_only=True),
-    "queued_at": DateTime(read_only=True, attr="created_at"),
-    "attachments": Int(read_only=True, description="Number of files attached (the PDF)."),
-})
+
+def queued_message_schema(name: str, ref_field: str, attached: str) -> Schema:
+    """What a "send by e-mail" operation answers: the outbox message it queued, with
+    the id of what was sent under ``ref_field``."""
+    return Schema(name, {
+        "message_id": Int(read_only=True, attr="id", description="The outbox message (admins read it at /admin/outbox)."),
+        ref_field: Int(read_only=True, attr="ref_id"),
+        "to": Str(read_only=True, attr="to_address", description="The client's finance e-mail."),
+        "subject": Str(read_only=True),
+        "status": Str(enum=[s.value for s in MessageStatus], read_only=True),
+        "queued_at": DateTime(read_only=True, attr="created_at"),
+        "attachments": Int(read_only=True, description=f"Number of files attached ({attached})."),
+    })
+
+
+InvoiceSendSchema = queued_message_schema("InvoiceSend", "invoice_id", "the PDF")
 
 
 @roles(*FINANCE_ROLES)

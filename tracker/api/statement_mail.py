@@ -6,20 +6,11 @@ from flask_login import current_user
 from tracker import clock
 from tracker.access import FINANCE_ROLES, roles
 from tracker.api.core import api_bp, operation
-from tracker.api.schema import DateTime, Int, Schema, Str
+from tracker.api.invoice_mail import queued_message_schema
 from tracker.billing import statement_mail, statements
 from tracker.extensions import db
-from tracker.mail.models import MessageStatus
 
-StatementSendSchema = Schema("StatementSend", {
-    "message_id": Int(read_only=True, attr="id", description="The outbox message (admins read it at /admin/outbox)."),
-    "authority_id": Int(read_only=True, attr="ref_id"),
-    "to": Str(read_only=True, attr="to_address", description="The client's finance e-mail."),
-    "subject": Str(read_only=True),
-    "status": Str(enum=[s.value for s in MessageStatus], read_only=True),
-    "queued_at": DateTime(read_only=True, attr="created_at"),
-    "attachments": Int(read_only=True, description="Number of files attached (the statement PDF)."),
-})
+StatementSendSchema = queued_message_schema("StatementSend", "authority_id", "the statement PDF")
 
 
 @roles(*FINANCE_ROLES)

@@ -30,6 +30,7 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, Template, nodes
 from markupsafe import Markup
 
 from tracker import results_cache
+from tracker.cache_scope import Scope
 from tracker.extensions import db
 
 _PLACEHOLDER = "\x00csrf\x00"
@@ -84,10 +85,12 @@ def _render_blocks(template_name: str, context: dict) -> dict[str, str] | None:
     return {name: part.replace(token, _PLACEHOLDER) for name, part in zip(names, parts, strict=False)}
 
 
-def cached_page(template_name: str, build: Callable[[], dict]):
+def cached_page(template_name: str, build: Callable[[], dict], scope: Scope | None = None):
     """render_template(template_name, **build()), with the page's blocks kept per scope and data stamp.
-    ``build`` may put the answer's status under "status" (default 200)."""
-    if not current_app.config.get("REPORT_CACHE_SECONDS") or request.method != "GET":
+    ``build`` may put the answer's status under "status" (default 200), and what the page shows under
+    "cache_scope" (tracker/cache_scope.py: a list's engagements, known once it is read); without a
+    scope, any recorded change makes the page old."""
+    if not results_cache.enabled() or request.method != "GET":
         context = build()
         return render_template(template_name, **context), context.get("status", 200)
     key = (template_name, request.full_path, viewer_scope())
@@ -97,7 +100,8 @@ def cached_page(template_name: str, build: Callable[[], dict]):
         context.update(build())
         return _render_blocks(template_name, context), context.get("status", 200)
 
-    blocks, status = results_cache.cached(db.session, "page", key, render)
+    blocks, status = results_cache.cached(db.session, "page", key, render,
+                                          scope=lambda: context.get("cache_scope", scope))
     if blocks is None:
         context = context or build()
         return render_template(template_name, **context), status
@@ -107,10 +111,18 @@ def cached_page(template_name: str, build: Callable[[], dict]):
     return render_template(_shell(tuple(blocks)), __kept=kept), status
 
 
-def cached_json(build: Callable[[], dict]) -> Response | dict:
-    """An API list's JSON body, kept like a page: per path and query, viewer scope and data stamp."""
-    if not current_app.config.get("REPORT_CACHE_SECONDS") or request.method != "GET":
+def cached_json(build: Callable[[], dict], scope: Scope | Callable[[dict], Scope] | None = None) -> Response | dict:
+    """An API list's JSON body, kept like a page: per path and query, viewer scope and data stamp.
+    ``scope`` may be a function of the answer (a list's engagements)."""
+    if not results_cache.enabled() or request.method != "GET":
         return build()
     key = (request.full_path, viewer_scope())
-    body = results_cache.cached(db.session, "api", key, lambda: current_app.json.response(build()).get_data())
-    return Response(body, mimetype="application/json")
+    answer: dict = {}
+
+    def body() -> bytes:
+        answer["json"] = build()
+        return current_app.json.response(answer["json"]).get_data()
+
+    kept = results_cache.cached(db.session, "api", key, body,
+                                scope=lambda: scope(answer["json"]) if callable(scope) else scope)
+    return Response(kept, mimetype="application/json")

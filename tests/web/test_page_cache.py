@@ -123,3 +123,21 @@ def test_the_signed_in_user_is_read_without_joins(session, world):
         user = load_session_user(session, session_id)
     assert len(seen) == 1 and "JOIN" not in seen[0].upper()  # the users row alone
     assert user.authority.name == "Client A Council"  # read when a page asks for it
+
+
+def test_a_day_on_one_engagement_leaves_anothers_pages_kept(session, world, login_as, api_as, caching):
+    """tracker/cache_scope.py: B's day list and progress page do not show A's days, so they stay
+    kept (only the sign-in, the stamp, the changes since and the 404 check run); A's move at once."""
+    client, api = login_as("manager"), api_as("manager")
+    b_pages = [f"/engagements/{world.engagement_b.id}/days", f"/reports/progress/{world.engagement_b.id}"]
+    for url in b_pages:
+        statements(client.get, url)
+    a_list = f"/api/v1/engagements/{world.engagement_a.id}/days"
+    assert api.get(a_list).get_json()["total"] == 0
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 11, 3), "0.5", "mentoring")
+    for url in b_pages:
+        _, warm = statements(client.get, url)
+        assert len(warm) <= 8 and not any("support_days" in s for s in warm), warm  # BEGIN, user, session, …
+    assert api.get(a_list).get_json()["total"] == 1
+    day(session, world.engagement_b, world.staff["s1"], date(2026, 11, 4), "1", "mentoring")
+    assert "4 Nov 2026" in client.get(b_pages[0]).get_data(as_text=True)

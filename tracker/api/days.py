@@ -7,6 +7,7 @@ from tracker import clock
 from tracker.access import DELIVERERS, LEAD_STAFF, roles
 from tracker.api.core import BadRequest, Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Bool, Date, Dec, Int, Schema, Str
+from tracker.cache_scope import Scope
 from tracker.dates import parse_month
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState
@@ -67,7 +68,8 @@ def list_days(engagement_id: int):
         raise ValidationFailed("Some query parameters are not valid.", error.fields) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     return cached_json(lambda: list_response(
-        DaySchema, services.list_days(db.session, current_user, engagement.id, filters, page, per_page)))
+        DaySchema, services.list_days(db.session, current_user, engagement.id, filters, page, per_page)),
+        scope=Scope.of_engagements([engagement.id]))
 
 
 @roles(*DELIVERERS)

@@ -8,7 +8,8 @@ from tracker.access import MANAGERS, roles, signed_in
 from tracker.api.core import Param, api_bp, list_response, load, operation, paging, query_values
 from tracker.api.schema import Date, Dec, Int, ListOf, Schema, Str
 from tracker.billing.queries import income_invoiced
-from tracker.days.figures import figures_for
+from tracker.cache_scope import Scope
+from tracker.days.figures import shared_figures_for
 from tracker.engagements import services
 from tracker.engagements.models import Engagement, EngagementKind, EngagementMember, EngagementStatus
 from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORDER_MAX, TITLE_MAX
@@ -54,9 +55,9 @@ def dump_engagements(engagements: list[Engagement]) -> list[dict]:
     """Engagements with their teams, days and income: three queries for the lot,
     the two aggregates served again while no data has changed (results_cache)."""
     ids = tuple(e.id for e in engagements)
-    figures, invoiced = results_cache.cached(
-        db.session, "engagement-figures-many", ids,
-        lambda: (figures_for(db.session, engagements), income_invoiced(db.session, list(ids))))
+    figures = shared_figures_for(db.session, engagements)
+    invoiced = results_cache.cached(db.session, "engagement-invoiced", ids,  # invoices and credits, not days
+                                    lambda: income_invoiced(db.session, list(ids)), scope=Scope.of_engagements([]))
     teams: dict[int, list[int]] = {i: [] for i in ids}
     if ids:
         rows = db.session.execute(sa.select(EngagementMember.engagement_id, EngagementMember.staff_id)
@@ -101,7 +102,7 @@ def list_engagements():
         result = services.list_engagements(db.session, current_user, page, per_page, **filters, by_id=True)
         return {**list_response(EngagementSchema, result), "items": dump_engagements(result.items)}
 
-    return cached_json(build)
+    return cached_json(build, scope=lambda body: Scope.of_engagements(item["id"] for item in body["items"]))
 
 
 @roles(*MANAGERS)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tracker import results_cache
 from tracker.billing import rule
+from tracker.cache_scope import Scope
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement
@@ -106,8 +107,29 @@ def figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
     return figures_for(session, [engagement])[engagement.id]
 
 
-def shared_figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
-    """figures_of, served again while no data has changed (tracker/results_cache.py):
-    for pages that show one engagement's totals on every request (its day list)."""
+def shared_figures_for(session: Session, engagements: list[Engagement]) -> dict[int, EngagementFigures]:
+    """figures_for, each engagement's figures kept (tracker/results_cache.py) until a change
+    touches that engagement's days or anything else but days (an invoice, the engagement
+    itself): logging a day on one engagement leaves every other's figures kept. The ones
+    not kept are computed together, in the same few queries as figures_for."""
+    if not results_cache.enabled():
+        return figures_for(session, engagements)
+    result: dict[int, EngagementFigures] = {}
+    for e in engagements:
+        kept = results_cache.lookup(session, "engagement-figures", e.id)
+        if kept is not results_cache.MISSING:
+            result[e.id] = kept
+    missing = [e for e in engagements if e.id not in result]
+    if missing:
+        stamp = results_cache.data_stamp(session)  # before computing
+        for engagement_id, figures in figures_for(session, missing).items():
+            results_cache.store(session, "engagement-figures", engagement_id, figures, stamp,
+                                Scope.of_engagements([engagement_id]))
+            result[engagement_id] = figures
+    return result
 
-    return results_cache.cached(session, "engagement-figures", engagement.id, lambda: figures_of(session, engagement))
+
+def shared_figures_of(session: Session, engagement: Engagement) -> EngagementFigures:
+    """One engagement's figures, kept as shared_figures_for keeps them: for pages that
+    show one engagement's totals on every request (its day list)."""
+    return shared_figures_for(session, [engagement])[engagement.id]

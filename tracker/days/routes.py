@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker import clock, results_cache
 from tracker.access import DELIVERERS, LEAD_STAFF, MANAGERS, Role, roles
+from tracker.cache_scope import Scope
 from tracker.dates import parse_month
 from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
@@ -43,7 +44,8 @@ def staff_options_for(user) -> list[tuple[int, str]]:
 def list_days(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)
     page, per_page = page_args(request.args)
-    return cached_page("days/list.html", lambda: _day_list(engagement, page, per_page))
+    return cached_page("days/list.html", lambda: _day_list(engagement, page, per_page),
+                       scope=Scope.of_engagements([engagement.id]))  # other engagements' days do not show
 
 
 def _day_list(engagement, page: int, per_page: int) -> dict:
@@ -63,7 +65,8 @@ def _day_list(engagement, page: int, per_page: int) -> dict:
     services.confine_to_own_days(current_user, chosen)  # before the cache key is made of it
     result = services.list_days(db.session, current_user, engagement.id, chosen, page, per_page,
                                 count=lambda counted: results_cache.cached(
-                                    db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted))
+                                    db.session, "day-list-count", (engagement.id, *astuple(chosen)), counted,
+                                    scope=Scope.of_engagements([engagement.id])))
     return {"engagement": engagement, "page": result, "filters": filters, "deliver": DeliverForm(),
             "figures": shared_figures_of(db.session, engagement), "can_manage": current_user.role in MANAGERS,
             "can_log": current_user.role in DELIVERERS, "today": today()}

@@ -7,7 +7,8 @@ from tracker import clock
 from tracker.access import MANAGERS, Role, roles, signed_in
 from tracker.audit.services import history
 from tracker.authorities.services import client_choices, client_filter_options
-from tracker.days.figures import figures_for
+from tracker.cache_scope import Scope
+from tracker.days.figures import shared_figures_for
 from tracker.engagements import services, status_actions
 from tracker.engagements.forms import VAT_CHOICES, EngagementFilterForm, EngagementForm, StatusForm
 from tracker.engagements.panels import render_panels
@@ -55,7 +56,9 @@ def list_engagements():
         status = None if filters.status.errors else filters.status.data or None
         result = services.list_engagements(db.session, current_user, page, per_page, client_id=client_id, status=status)
         return {"page": result, "filters": filters, "can_manage": services.can_manage(current_user),
-                "figures": figures_for(db.session, result.items)}  # one query for the page's rows
+                "figures": shared_figures_for(db.session, result.items),  # one query for the rows not kept
+                # Which engagements a page lists, and in what order, does not depend on their days.
+                "cache_scope": Scope.of_engagements(e.id for e in result.items)}
 
     return cached_page("engagements/list.html", build)
 

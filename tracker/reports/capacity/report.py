@@ -10,7 +10,7 @@ days of active engagements. Everything is aggregated in SQL.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -92,6 +92,8 @@ class CapacityReport:
     cap_share: Decimal | None  # capacity-weighted cap of the team
     flag: str
     forward: list[ForwardMonth]
+    #: What the live report was summed from (None in a signed snapshot); not part of its figures.
+    parts: ForwardParts | None = field(default=None, compare=False, repr=False)
 
     def counts(self) -> dict[str, int]:
         out = {"green": 0, "amber": 0, "red": 0}
@@ -100,10 +102,10 @@ class CapacityReport:
         return out
 
 
-def _month_sums(session: Session, first: date, after: date):
+def _month_sums(session: Session, first: date, after: date, staff_ids=None):
     """Per staff member: delivered (incl. invoiced) and planned days in [first, after)."""
     done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
-    return (
+    stmt = (
         sa.select(
             SupportDay.staff_id.label("staff_id"),
             dsum(sa.case((done, SupportDay.days), else_=0)).label("delivered"),
@@ -111,14 +113,16 @@ def _month_sums(session: Session, first: date, after: date):
         )
         .where(SupportDay.worked_on >= first, SupportDay.worked_on < after)
         .group_by(SupportDay.staff_id)
-        .subquery()
     )
+    if staff_ids is not None:
+        stmt = stmt.where(SupportDay.staff_id.in_(staff_ids))
+    return stmt.subquery()
 
 
-def capacity_report(session: Session, month: date, *, forward: bool = True) -> CapacityReport:
-    first = month_start(month)
-    after = add_months(first, 1)
-    sums = _month_sums(session, first, after)
+def staff_rows(session: Session, first: date, staff_ids=None) -> list[StaffRow]:
+    """The month's row of each active staff member (and anyone inactive with days in it),
+    by name; of ``staff_ids`` only, when given."""
+    sums = _month_sums(session, first, add_months(first, 1), staff_ids)
     stmt = (
         sa.select(
             StaffMember.id, StaffMember.name, StaffMember.job_title, StaffMember.monthly_capacity_days,
@@ -130,8 +134,9 @@ def capacity_report(session: Session, month: date, *, forward: bool = True) -> C
         .where(sa.or_(StaffMember.active.is_(True), sums.c.staff_id.is_not(None)))
         .order_by(StaffMember.name, StaffMember.id)
     )
+    if staff_ids is not None:
+        stmt = stmt.where(StaffMember.id.in_(staff_ids))
     rows = []
-    total_capacity = total_delivered = total_planned = allowed = ZERO
     for r in session.execute(stmt):
         delivered = Decimal(r.delivered).quantize(Decimal("0.01"))
         planned = Decimal(r.planned).quantize(Decimal("0.01"))
@@ -140,57 +145,108 @@ def capacity_report(session: Session, month: date, *, forward: bool = True) -> C
         share = _share(delivered + planned, capacity)
         rows.append(StaffRow(r.id, r.name, r.job_title, capacity, delivered, planned, share, cap,
                              flag_for(share, cap, delivered + planned), r.team))
-        total_capacity += capacity
-        total_delivered += delivered
-        total_planned += planned
-        allowed += capacity * cap
+    return rows
+
+
+@dataclass(frozen=True)
+class ForwardParts:
+    """What the forward look is made of, per engagement, so that a change to some
+    engagements' days recomputes only theirs (tracker/cache_scope.py)."""
+
+    planned: dict[int, dict[date, Decimal]]  # engagement → forward month → planned days
+    use: dict[int, tuple[date, date | None, Decimal, Decimal]]  # active engagement → start, end, high estimate, days used
+
+
+def forward_parts(session: Session, first: date, engagement_ids=None) -> ForwardParts:
+    months = [add_months(first, i) for i in range(1, FORWARD_MONTHS + 1)]
+    month_expr = month_key(session, SupportDay.worked_on)
+    planned_stmt = (
+        sa.select(SupportDay.engagement_id, month_expr.label("m"), dsum(SupportDay.days).label("days"))
+        .where(SupportDay.state == DayState.PLANNED, SupportDay.worked_on >= months[0],
+               SupportDay.worked_on < add_months(months[-1], 1))
+        .group_by(SupportDay.engagement_id, month_expr)
+    )
+    active = Engagement.status == EngagementStatus.ACTIVE
+    if engagement_ids is not None:
+        planned_stmt = planned_stmt.where(SupportDay.engagement_id.in_(engagement_ids))
+        active = sa.and_(active, Engagement.id.in_(engagement_ids))
+    planned: dict[int, dict[date, Decimal]] = {}
+    for row in session.execute(planned_stmt):
+        planned.setdefault(row.engagement_id, {})[month_of_key(row.m)] = Decimal(row.days)
+    used = (  # only active engagements' days: the (engagement_id, state, worked_on) index serves it
+        sa.select(SupportDay.engagement_id, dsum(SupportDay.days).label("days"))
+        .where(SupportDay.engagement_id.in_(sa.select(Engagement.id).where(active).scalar_subquery()))
+        .group_by(SupportDay.engagement_id)
+        .subquery()
+    )
+    use = {e.id: (e.start_date, e.end_date, Decimal(e.estimated_days_high), Decimal(e.used)) for e in session.execute(
+        sa.select(Engagement.id, Engagement.start_date, Engagement.end_date, Engagement.estimated_days_high,
+                  sa.func.coalesce(used.c.days, 0).label("used"))
+        .outerjoin(used, used.c.engagement_id == Engagement.id)
+        .where(active)
+    )}
+    return ForwardParts(planned, use)
+
+
+def _assemble(first: date, rows: list[StaffRow], parts: ForwardParts | None) -> CapacityReport:
+    total_capacity = total_delivered = total_planned = allowed = ZERO
+    for row in rows:
+        total_capacity += row.capacity_days
+        total_delivered += row.external_delivered
+        total_planned += row.external_planned
+        allowed += row.capacity_days * row.cap_share
     team_share = _share(total_delivered + total_planned, total_capacity)
     team_cap = _share(allowed, total_capacity)
     team_flag = flag_for(team_share, team_cap or ZERO, total_delivered + total_planned)
     return CapacityReport(
         month=first, rows=rows, capacity_days=total_capacity, external_delivered=total_delivered,
         external_planned=total_planned, share=team_share, cap_share=team_cap, flag=team_flag,
-        forward=forward_look(session, first, allowed) if forward else [],
+        forward=forward_look(first, allowed, parts) if parts is not None else [], parts=parts,
     )
 
 
-def forward_look(session: Session, first: date, allowed: Decimal) -> list[ForwardMonth]:
+def capacity_report(session: Session, month: date, *, forward: bool = True) -> CapacityReport:
+    first = month_start(month)
+    return _assemble(first, staff_rows(session, first), forward_parts(session, first) if forward else None)
+
+
+def refreshed(session: Session, report: CapacityReport, changes) -> CapacityReport:
+    """The report after some support days changed (cache_scope.Change rows, each naming its
+    staff and engagements): those staff members' rows and those engagements' forward parts
+    are read again; totals and the forward look are summed anew. Equal to capacity_report."""
+    staff = frozenset().union(*(c.staff for c in changes))
+    engagements = frozenset().union(*(c.engagements for c in changes))
+    fresh = {row.staff_id: row for row in staff_rows(session, report.month, staff)}
+    rows = [fresh.pop(row.staff_id, row) if row.staff_id in staff else row for row in report.rows
+            if row.staff_id not in staff or row.staff_id in fresh]
+    if fresh:  # someone inactive now has days in the month
+        rows = sorted([*rows, *fresh.values()], key=lambda row: (row.name, row.staff_id))
+    parts = report.parts
+    if parts is not None:
+        again = forward_parts(session, report.month, engagements)
+        planned = {k: v for k, v in parts.planned.items() if k not in engagements} | again.planned
+        use = {k: v for k, v in parts.use.items() if k not in engagements} | again.use
+        parts = ForwardParts(planned, use)
+    return _assemble(report.month, rows, parts)
+
+
+def forward_look(first: date, allowed: Decimal, parts: ForwardParts) -> list[ForwardMonth]:
     """The next three months: planned days, plus each active engagement's
     remaining estimated days (high estimate less delivered and planned)
     spread evenly over its remaining months."""
     months = [add_months(first, i) for i in range(1, FORWARD_MONTHS + 1)]
-    end = add_months(months[-1], 1)
     planned_by_month = dict.fromkeys(months, ZERO)
-    month_expr = month_key(session, SupportDay.worked_on)
-    stmt = (
-        sa.select(month_expr.label("m"), dsum(SupportDay.days).label("days"))
-        .where(SupportDay.state == DayState.PLANNED, SupportDay.worked_on >= months[0], SupportDay.worked_on < end)
-        .group_by(month_expr)
-    )
-    for row in session.execute(stmt):
-        key = month_of_key(row.m)
-        if key in planned_by_month:
-            planned_by_month[key] = Decimal(row.days)
+    for by_month in parts.planned.values():
+        for m, days in by_month.items():
+            if m in planned_by_month:
+                planned_by_month[m] += days
     spread = dict.fromkeys(months, ZERO)
-    active_ids = sa.select(Engagement.id).where(Engagement.status == EngagementStatus.ACTIVE).scalar_subquery()
-    used = (  # only active engagements' days: the (engagement_id, state, worked_on) index serves it
-        sa.select(SupportDay.engagement_id, dsum(SupportDay.days).label("days"))
-        .where(SupportDay.engagement_id.in_(active_ids))
-        .group_by(SupportDay.engagement_id)
-        .subquery()
-    )
-    engagements = session.execute(
-        sa.select(Engagement.start_date, Engagement.end_date, Engagement.estimated_days_high,
-                  sa.func.coalesce(used.c.days, 0).label("used"))
-        .outerjoin(used, used.c.engagement_id == Engagement.id)
-        .where(Engagement.status == EngagementStatus.ACTIVE)
-    )
-    for e in engagements:
-        remaining = Decimal(e.estimated_days_high) - Decimal(e.used)
+    for start_date, end_date, high, used in parts.use.values():
+        remaining = high - used
         if remaining <= 0:
             continue
-        last = month_start(e.end_date) if e.end_date else add_months(month_start(e.start_date), 11)
-        span_start = max(months[0], month_start(e.start_date))
+        last = month_start(end_date) if end_date else add_months(month_start(start_date), 11)
+        span_start = max(months[0], month_start(start_date))
         if last < span_start:
             continue
         count = (last.year - span_start.year) * 12 + last.month - span_start.month + 1

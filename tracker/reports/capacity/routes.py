@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker import clock, dates, exports
 from tracker.access import MANAGERS, roles
+from tracker.cache_scope import ALL_DATA
 from tracker.database import utcnow
 from tracker.dates import parse_month
 from tracker.errors import DomainError
@@ -30,7 +31,7 @@ from tracker.web import apply_errors
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
     view_args = (team_arg(request.args.get("team")), *page_args(request.args))  # bad input: 422 before any work
-    return cached_page("reports/capacity.html", lambda: _capacity_page(month, *view_args))
+    return cached_page("reports/capacity.html", lambda: _capacity_page(month, *view_args), scope=ALL_DATA)
 
 
 def _capacity_page(month: date, team: str, page: int, _per_page: int) -> dict:

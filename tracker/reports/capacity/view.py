@@ -18,9 +18,10 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from tracker import results_cache
+from tracker.cache_scope import ALL_DATA
 from tracker.errors import ValidationFailed
 from tracker.pagination import Page
-from tracker.reports.capacity.report import ZERO, CapacityReport, StaffRow, _share, capacity_report, flag_for
+from tracker.reports.capacity.report import ZERO, CapacityReport, StaffRow, _share, capacity_report, flag_for, refreshed
 from tracker.staff.services import TEAM_MAX
 
 GREEN_PER_PAGE = 100
@@ -50,9 +51,11 @@ class CapacityView:
 
 
 def live_report(session: Session, month: date, *, forward: bool = True) -> CapacityReport:
-    """The month's live figures, computed once per worker until any data changes."""
+    """The month's live figures, kept per worker: when only some support days changed, just
+    those staff members' rows and those engagements' forward parts are read again."""
     return results_cache.cached(session, "capacity-report", (month, forward),
-                                lambda: capacity_report(session, month, forward=forward))
+                                lambda: capacity_report(session, month, forward=forward), scope=ALL_DATA,
+                                refresh=lambda report, changes: refreshed(session, report, changes))
 
 
 def team_arg(raw: str | None) -> str:

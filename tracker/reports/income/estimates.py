@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker import results_cache
 from tracker.authorities.models import Authority
+from tracker.cache_scope import ALL_DATA, Change
 from tracker.database import dsum
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementKind, EngagementStatus
@@ -74,14 +75,17 @@ class EstimateBand:
         return "within"
 
 
-def estimate_bands(session: Session, start: date, end: date, client_id: int | None = None) -> list[EstimateBand]:
-    """Support packages (not merely proposed) whose dates overlap the period."""
+def estimate_bands(session: Session, start: date, end: date, client_id: int | None = None,
+                   only: frozenset[int] | None = None) -> list[EstimateBand]:
+    """Support packages (not merely proposed) whose dates overlap the period (of ``only`` these ids)."""
     wanted = sa.and_(
         Engagement.kind == EngagementKind.SUPPORT_PACKAGE, Engagement.status != EngagementStatus.PROPOSED,
         Engagement.start_date <= end, sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= start),
     )
     if client_id:
         wanted = sa.and_(wanted, Engagement.client_id == client_id)
+    if only is not None:
+        wanted = sa.and_(wanted, Engagement.id.in_(only))
     done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
     sums = (
         sa.select(SupportDay.engagement_id,
@@ -107,6 +111,14 @@ def estimate_bands(session: Session, start: date, end: date, client_id: int | No
 
 
 def cached_estimate_bands(session: Session, start: date, end: date, client_id: int | None = None) -> list[EstimateBand]:
-    """estimate_bands, served again while no data has changed: the page and the API both call this."""
+    """estimate_bands, kept until data changes (the page and the API both call this). When only
+    some engagements' days changed, just their bands are recomputed: which packages the
+    list holds depends on the engagements alone, and any change to one recomputes it all."""
+
+    def refresh(bands: list[EstimateBand], changes: list[Change]) -> list[EstimateBand]:
+        touched = frozenset().union(*(c.engagements for c in changes))
+        fresh = {b.engagement_id: b for b in estimate_bands(session, start, end, client_id, only=touched)}
+        return [fresh.get(b.engagement_id, b) for b in bands]
+
     return results_cache.cached(session, "income-bands", (start, end, client_id),
-                                lambda: estimate_bands(session, start, end, client_id))
+                                lambda: estimate_bands(session, start, end, client_id), scope=ALL_DATA, refresh=refresh)

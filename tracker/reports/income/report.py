@@ -42,6 +42,7 @@ from tracker import results_cache as cache
 from tracker.authorities.models import Authority
 from tracker.billing import rule
 from tracker.billing.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Payment, Refund
+from tracker.cache_scope import Scope
 from tracker.database import dsum
 from tracker.dates import add_months, check_fields, month_key, month_of_key, month_start
 from tracker.days.models import ACTIVITY_LABELS, Activity, SupportDay
@@ -309,10 +310,14 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
     return IncomeReport(start, end, by, client_id, rows, totals, _chart(session, grid, start, end))
 
 
+DELIVERED_ONLY = Scope(planned_days=False)
+
+
 def cached_income_report(session: Session, start: date, end: date, by: str = "month",
                          client_id: int | None = None) -> IncomeReport:
-    """income_report, served again while no data has changed (tracker/results_cache.py):
-    what the page and the API call, so many readers cost one computation."""
+    """income_report, served again until a change touches it (tracker/results_cache.py):
+    what the page and the API call, so many readers cost one computation. Planned days
+    are not income, so days booked ahead leave it kept."""
 
     return cache.cached(session, "income", (start, end, by, client_id),
-                        lambda: income_report(session, start, end, by, client_id))
+                        lambda: income_report(session, start, end, by, client_id), scope=DELIVERED_ONLY)

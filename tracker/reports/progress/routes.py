@@ -13,6 +13,7 @@ from flask_login import current_user
 from tracker import clock, exports
 from tracker.access import PROGRESS_READERS, roles
 from tracker.authorities.services import lead_authority
+from tracker.cache_scope import Scope
 from tracker.engagements.services import filtered_engagements, get_engagement
 from tracker.extensions import db
 from tracker.page_cache import cached_page
@@ -44,7 +45,7 @@ def progress_index():
 def progress_report(engagement_id: int):
     engagement = get_engagement(db.session, current_user, engagement_id)  # 404 for another authority's
     if not request.args.get("format"):
-        return cached_page("reports/progress.html", lambda: _page(engagement))
+        return cached_page("reports/progress.html", lambda: _page(engagement), scope=Scope.of_engagements([engagement.id]))
     fmt = export_format(request.args.get("format"))
     report = progress.progress_report(db.session, engagement, clock.today())
     columns, rows, totals = progress.activity_table(report)

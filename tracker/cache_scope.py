@@ -89,6 +89,8 @@ class Scope:
 
 #: Every day and every record matters; only sign-ins do not.
 ALL_DATA = Scope()
+#: No support day matters (settings, invoices): anything else recorded does.
+NO_DAYS = Scope(engagements=frozenset())
 
 
 def _window_count(session: Session, newest: int) -> int:

@@ -97,3 +97,16 @@ def test_staff_form_and_api_take_the_team(login_as, api_as, world, session):
     assert bad.status_code == 422 and "team" in bad.get_json()["error"]["fields"]
     report = api.get("/api/v1/reports/capacity?month=2026-11").get_json()
     assert {i["name"]: i["team"] for i in report["items"]}["Abe Api"] == "Early Help"
+
+
+def test_the_red_and_amber_list_has_its_own_pages(login_as, big_service, monkeypatch):
+    from tracker.reports.capacity import view as capacity_views
+
+    monkeypatch.setattr(capacity_views, "FLAGGED_PER_PAGE", 1)
+    client = login_as("manager")
+    first = client.get("/reports/capacity?month=2026-11").get_data(as_text=True)
+    assert names(first) == ["Sam One"] and 'aria-label="Pages of red and amber people"' in first
+    assert "flagged_page=2" in first and "#people-heading" in first
+    second = client.get("/reports/capacity?month=2026-11&flagged_page=2").get_data(as_text=True)
+    assert names(second) == ["Kim Two"]
+    assert client.get("/reports/capacity?month=2026-11&flagged_page=abc").status_code in (200, 422)

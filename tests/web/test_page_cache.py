@@ -141,3 +141,19 @@ def test_a_day_on_one_engagement_leaves_anothers_pages_kept(session, world, logi
     assert api.get(a_list).get_json()["total"] == 1
     day(session, world.engagement_b, world.staff["s1"], date(2026, 11, 4), "1", "mentoring")
     assert "4 Nov 2026" in client.get(b_pages[0]).get_data(as_text=True)
+
+
+def test_a_signed_in_page_reads_the_user_and_session_in_one_query_and_the_mfa_rule_is_kept(
+        session, world, login_as, caching):
+    """A kept page costs the user with its session record, and the data stamp; the MFA rule (a setting)
+    is kept too, and a change to it is in force on the next request."""
+    from tracker.settings import services as settings
+
+    client = login_as("manager")
+    statements(client.get, "/reports/income")
+    _, warm = statements(client.get, "/reports/income")
+    warm = [statement for statement in warm if statement.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert len(warm) == 2 and "JOIN user_sessions" in warm[0] and "audit_log" in warm[1], warm
+    settings.set_value(session, "mfa_required_roles", "manager", date(2026, 1, 1), None)
+    response = client.get("/reports/income")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/mfa"

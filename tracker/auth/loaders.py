@@ -17,10 +17,8 @@ def _is_api_request() -> bool:
 def load_user(session_id: str):
     if _is_api_request():
         return None  # the API never trusts the session cookie (no CSRF there)
-    user = services.load_session_user(db.session, session_id)
-    if user is None or signin.current_session(db.session, user, session.get("sid"), utcnow()) is None:
-        return None  # signed out, or this session was ended from the account page
-    return user
+    # None when signed out, or when this session was ended from the account page.
+    return signin.user_for_session(db.session, session_id, session.get("sid"), utcnow())
 
 
 def load_user_from_token(req):

@@ -16,7 +16,9 @@ from datetime import date
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from tracker import results_cache
 from tracker.access import Role
+from tracker.cache_scope import NO_DAYS
 from tracker.errors import ValidationFailed
 from tracker.settings.services import SettingSpec, value_on
 
@@ -73,9 +75,12 @@ SSO_NEW_USER_DOMAIN = DomainSpec(
 SPECS = (MFA_REQUIRED_ROLES, SSO_ONLY_FOR_STAFF, SSO_NEW_USER_DOMAIN)
 
 
-def mfa_required_roles(session: Session, today: date) -> set[str]:
-    raw = value_on(session, MFA_REQUIRED_ROLES.key, today)
-    return {part.strip() for part in raw.split(",") if part.strip()}
+def mfa_required_roles(session: Session, today: date) -> frozenset[str]:
+    """Asked on every page by a user without MFA: kept per worker until a change is recorded
+    that is not a support day (a setting change is audited)."""
+    raw = results_cache.cached(session, "setting", (MFA_REQUIRED_ROLES.key, today),
+                               lambda: value_on(session, MFA_REQUIRED_ROLES.key, today), scope=NO_DAYS)
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 
 def mfa_required(session: Session, user, today: date) -> bool:

@@ -23,7 +23,7 @@ from tracker.audit import services as audit
 from tracker.auth import mfa, throttle
 from tracker.auth.models import ApiToken, User, UserSession
 from tracker.auth.passwords import verify_password
-from tracker.auth.services import find_user_by_email
+from tracker.auth.services import find_user_by_email, signed_in_user_options
 from tracker.errors import DomainError, NotFound
 
 #: Who a failed sign-in is recorded as (the e-mail tried is in the row).
@@ -110,6 +110,32 @@ def current_session(session: Session, user: User, key: str | None, now: datetime
         row.last_seen_at = now
         session.commit()
     return row
+
+
+def user_for_session(session: Session, session_id: str, key: str | None, now: datetime) -> User | None:
+    """The signed-in user behind a session cookie: the users row and this browser's live
+    session record, read in one query (every page asks). None when signed out — an old
+    session version (password changed), a deactivated user, or a session ended elsewhere."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    if not key or len(key) > 100:
+        return None
+    found = session.execute(
+        sa.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, UserSession.key_hash == session_key_digest(key))
+        .options(*signed_in_user_options())
+    ).first()
+    if found is None:
+        return None
+    user, row = found
+    if not user.active or user.session_version != version or row.ended_at is not None:
+        return None
+    if now - row.last_seen_at > timedelta(minutes=5):
+        row.last_seen_at = now
+        session.commit()
+    return user
 
 
 def end_session(session: Session, user: User, key: str | None, now: datetime, *, revoke_tokens: bool,

@@ -116,3 +116,14 @@ def test_snapshots_signed_before_teams_existed_still_load():
         del r["team"]
     loaded = capacity.from_snapshot(data)
     assert len(loaded.rows) == 234 and {r.team for r in loaded.rows} == {""}
+
+
+def test_flagged_people_are_paged_too(monkeypatch):
+    """In a heavily loaded month most of a large service may be red or amber: a page at a time."""
+    from tracker.reports.capacity import view as capacity_views
+
+    monkeypatch.setattr(capacity_views, "FLAGGED_PER_PAGE", 3)
+    first, second = capacity_view(sample()), capacity_view(sample(), flagged_page=2)
+    assert [r.staff_id for r in first.flagged] == [902, 901, 900] and first.flagged_page.pages == 2
+    assert [r.staff_id for r in second.flagged] == [903]
+    assert second.counts == {"red": 2, "amber": 2, "green": 230}  # counts stay over everyone shown

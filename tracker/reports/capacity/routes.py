@@ -30,11 +30,12 @@ from tracker.web import apply_errors
 @bp.get("/capacity")
 def capacity_review():
     month = parse_month(request.args.get("month"), clock.today())
-    view_args = (team_arg(request.args.get("team")), *page_args(request.args))  # bad input: 422 before any work
+    flagged_page, _ = page_args({"page": request.args.get("flagged_page", "1")})
+    view_args = (team_arg(request.args.get("team")), *page_args(request.args), flagged_page)  # bad input: 422 first
     return cached_page("reports/capacity.html", lambda: _capacity_page(month, *view_args), scope=ALL_DATA)
 
 
-def _capacity_page(month: date, team: str, page: int, _per_page: int) -> dict:
+def _capacity_page(month: date, team: str, page: int, _per_page: int, flagged_page: int) -> dict:
     review = reviews.review_for(db.session, month)
     report = _report_of(review, month)
     changes = []
@@ -46,7 +47,8 @@ def _capacity_page(month: date, team: str, page: int, _per_page: int) -> dict:
     return {"report": report, "review": review, "form": form, "sign_form": SignForm(), "changes": changes,
             "month": month, "prev_month": dates.add_months(month, -1), "next_month": dates.add_months(month, 1),
             "can_review": month <= dates.month_start(clock.today()), "max_share": _max_share(report),
-            "view": capacity_view(report, team, show_green=request.args.get("green") == "1", page=page)}
+            "view": capacity_view(report, team, show_green=request.args.get("green") == "1", page=page,
+                                  flagged_page=flagged_page)}
 
 
 def _report_of(review, month: date) -> capacity.CapacityReport:

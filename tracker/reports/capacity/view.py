@@ -25,6 +25,8 @@ from tracker.reports.capacity.report import ZERO, CapacityReport, StaffRow, _sha
 from tracker.staff.services import TEAM_MAX
 
 GREEN_PER_PAGE = 100
+#: Red and amber people a page: in a heavily loaded month most of 3,000 staff may be flagged.
+FLAGGED_PER_PAGE = 100
 _FLAG_ORDER = {"red": 0, "amber": 1}
 
 
@@ -43,11 +45,15 @@ class Totals:
 class CapacityView:
     team: str  # "" = every team
     teams: list[str]
-    flagged: list[StaffRow]  # red, then amber
+    flagged_page: Page  # red, then amber: a page of them (?flagged_page=N)
     greens: Page | None  # None while folded
     green_count: int
     team_totals: Totals | None  # only when a team is chosen
     counts: dict[str, int]  # of the people shown (the team, or everyone)
+
+    @property
+    def flagged(self) -> list[StaffRow]:
+        return self.flagged_page.items
 
 
 def live_report(session: Session, month: date, *, forward: bool = True) -> CapacityReport:
@@ -83,7 +89,7 @@ def _urgency(row: StaffRow):
 
 
 def capacity_view(report: CapacityReport, team: str = "", show_green: bool = False, page: int = 1,
-                  per_page: int = GREEN_PER_PAGE) -> CapacityView:
+                  per_page: int = GREEN_PER_PAGE, flagged_page: int = 1) -> CapacityView:
     teams = sorted({r.team for r in report.rows if r.team})
     rows = [r for r in report.rows if r.team == team] if team else report.rows
     flagged = sorted((r for r in rows if r.flag != "green"), key=_urgency)
@@ -95,5 +101,8 @@ def capacity_view(report: CapacityReport, team: str = "", show_green: bool = Fal
     if show_green:
         start = (page - 1) * per_page
         shown = Page(items=greens[start:start + per_page], total=len(greens), page=page, per_page=per_page)
-    return CapacityView(team=team, teams=teams, flagged=flagged, greens=shown, green_count=len(greens),
+    first = (flagged_page - 1) * FLAGGED_PER_PAGE
+    flagged_shown = Page(items=flagged[first:first + FLAGGED_PER_PAGE], total=len(flagged), page=flagged_page,
+                         per_page=FLAGGED_PER_PAGE)
+    return CapacityView(team=team, teams=teams, flagged_page=flagged_shown, greens=shown, green_count=len(greens),
                         team_totals=totals_of(rows) if team else None, counts=counts)

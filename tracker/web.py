@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Flask, flash, request
+from flask import Flask, flash, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
@@ -147,12 +147,27 @@ def fmt_share(value) -> str:
     return f"{pct:f}%"
 
 
+_fixed_urls: dict[tuple, str] = {}
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """url_for for the links every page repeats (the menu, the stylesheet): they do not
+    change while the app runs, so each is built once per mount point. About half a
+    millisecond a page, a sixth of a kept page's cost."""
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = _fixed_urls.get(key)
+    if url is None:
+        url = _fixed_urls[key] = url_for(endpoint, **values)
+    return url
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = lambda v: Markup("&pound;") + fmt_money(v) if v is not None else ""
     app.jinja_env.filters["days"] = fmt_days
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["share"] = fmt_share
+    app.jinja_env.globals["fixed_url"] = fixed_url
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["current_nav"] = current_nav
     app.jinja_env.globals["estimate_position"] = estimate_position

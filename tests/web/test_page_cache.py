@@ -157,3 +157,16 @@ def test_a_signed_in_page_reads_the_user_and_session_in_one_query_and_the_mfa_ru
     settings.set_value(session, "mfa_required_roles", "manager", date(2026, 1, 1), None)
     response = client.get("/reports/income")
     assert response.status_code == 302 and response.headers["Location"] == "/account/mfa"
+
+
+def test_the_menu_links_are_built_once_per_mount_point(app):
+    from flask import url_for
+
+    from tracker.web import fixed_url
+
+    for root in ("", "/tracker"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for args in (("engagements.list_engagements",), ("static",)):
+                kw = {"filename": "css/app.css"} if args[0] == "static" else {}
+                assert fixed_url(*args, **kw) == url_for(*args, **kw)
+                assert fixed_url(*args, **kw).startswith(f"{root}/")

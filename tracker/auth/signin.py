@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -112,6 +113,14 @@ def current_session(session: Session, user: User, key: str | None, now: datetime
     return row
 
 
+@cache
+def _signed_in_statement() -> sa.Select:
+    """Built once (on first use, after every model is mapped): it runs on every page."""
+    return (sa.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+            .where(User.id == sa.bindparam("user_id"), UserSession.key_hash == sa.bindparam("key_hash"))
+            .options(*signed_in_user_options()))
+
+
 def user_for_session(session: Session, session_id: str, key: str | None, now: datetime) -> User | None:
     """The signed-in user behind a session cookie: the users row and this browser's live
     session record, read in one query (every page asks). None when signed out — an old
@@ -122,11 +131,7 @@ def user_for_session(session: Session, session_id: str, key: str | None, now: da
         return None
     if not key or len(key) > 100:
         return None
-    found = session.execute(
-        sa.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, UserSession.key_hash == session_key_digest(key))
-        .options(*signed_in_user_options())
-    ).first()
+    found = session.execute(_signed_in_statement(), {"user_id": user_id, "key_hash": session_key_digest(key)}).first()
     if found is None:
         return None
     user, row = found

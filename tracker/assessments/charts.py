@@ -15,11 +15,6 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.figure import Figure
-
 from tracker.assessments.summary import Series
 
 #: Oldest to newest: lighter to darker, so the order reads without colour too.
@@ -30,6 +25,9 @@ MUTED = "#5b6775"
 
 def section_chart_png(title: str, standards: list[tuple[str, str]], series: list[Series], level_labels: dict[int, str]) -> bytes:
     """standards: (code, title) in order; series: oldest round first (at most three)."""
+    # matplotlib (with its fonts and images, ~25 MB) only when a chart is drawn: not in every worker.
+    from matplotlib.figure import Figure  # noqa: PLC0415  (heavy; only for a SAP chart image)
+
     fig = Figure(figsize=(9, 4.2), dpi=100)
     ax = fig.add_subplot()
     count = max(len(series), 1)

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MIN_SCORE = 3
@@ -50,6 +49,8 @@ def password_problem(password: str, user_inputs: Iterable[str] = ()) -> str | No
         if value:
             inputs.append(value)
             inputs.extend(part for part in re.split(r"[@.\s_+-]+", value) if len(part) > 2)
+    from zxcvbn import zxcvbn  # noqa: PLC0415  (its dictionaries are ~12 MB; only when a password is set)
+
     result = zxcvbn(password[:100], user_inputs=inputs)
     if result["score"] >= MIN_SCORE:
         return None

@@ -1,9 +1,10 @@
 """Many readers, some writers: 8 reader threads cycle through the benchmarked
 pages while 2 writer threads log support days through the API, for
 BENCH_HTTP_SECONDS, against the running gunicorn. Shows that the per-worker
-caches (results_cache, keyed on the newest audit row) stay correct — a reader
-never sees fewer days than writers had been told were stored before its
-request began — and what reading costs while the data keeps changing.
+caches (results_cache, keyed on the newest audit rows, and kept across changes
+that do not touch them: tracker/cache_scope.py) stay correct — a reader never
+sees fewer days than writers had been told were stored before its request
+began — and what reading costs while the data keeps changing.
 
 Each writer books a planned quarter day every BENCH_MIX_WRITE_INTERVAL seconds for its own people of the bench's
 writers engagement, one date after another, so no write is double-booked.

@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
-from tracker import extension_points, json_depth, models, static_files  # noqa: F401  (models: every model, so the metadata is complete)
+from tracker import extension_points, json_depth, models, read_only, static_files  # noqa: F401  (models: every model, so the metadata is complete)
 from tracker.access import register_access
 from tracker.api import feature as api
 from tracker.assessments import feature as assessments
@@ -70,6 +70,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_converters(app)  # before any route is added
     register_request_hooks(app)  # before access checks, which read the database
+    read_only.init_app(app)  # likewise: it decides how a read-only view's first statement begins
     extension_points.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)

@@ -67,6 +67,26 @@ def data_stamp(session: Session) -> Stamp:
     return stamp
 
 
+def stamp_columns() -> tuple:
+    """The data stamp as two columns, for a query every GET makes anyway (the signed-in
+    user's) to bring along: one round trip to the database fewer per page."""
+    newest = sa.select(sa.func.max(AuditLog.id)).scalar_subquery()
+    window = (sa.select(sa.func.count()).select_from(AuditLog)
+              .where(AuditLog.id > newest - STAMP_WINDOW).scalar_subquery())
+    return newest.label("stamp_newest"), window.label("stamp_window")
+
+
+def stamp_wanted() -> bool:
+    """Will this request read the data stamp (a GET with the caches on), and not read it yet?"""
+    return (enabled() and has_request_context() and request.method in ("GET", "HEAD")
+            and "tracker_data_stamp" not in g)
+
+
+def remember_stamp(newest: int | None, window: int) -> None:
+    """The stamp read by stamp_columns, kept for the rest of this GET as data_stamp keeps it."""
+    g.tracker_data_stamp = (newest or 0, window)
+
+
 def clear() -> None:
     with _lock:
         _store.clear()

@@ -12,10 +12,11 @@ from tracker.dates import parse_month
 from tracker.days import importer, services
 from tracker.days.models import Activity, DayState
 from tracker.days.services import NOTES_MAX
-from tracker.engagements.services import get_engagement
+from tracker.engagements.services import check_engagement_visible, get_engagement
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_json
+from tracker.read_only import read_only
 
 DaySchema = Schema("SupportDay", {
     "id": Int(read_only=True),
@@ -55,11 +56,12 @@ def _input(engagement_id: int, data: dict) -> services.DayInput:
     )
 
 
+@read_only
 @roles(*LEAD_STAFF)
 @api_bp.get("/engagements/<int:engagement_id>/days")
 @operation("An engagement's support days (consultants see their own)", tags=["days"], list_of=DaySchema, query=FILTERS)
 def list_days(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
+    check_engagement_visible(db.session, current_user, engagement_id)
     page, per_page = paging()
     q = query_values(FILTERS)
     try:
@@ -68,8 +70,8 @@ def list_days(engagement_id: int):
         raise ValidationFailed("Some query parameters are not valid.", error.fields) from None
     filters = services.DayFilters(staff_id=q.get("staff_id"), activity=q.get("activity"), state=q.get("state"), month=month)
     return cached_json(lambda: list_response(
-        DaySchema, services.list_days(db.session, current_user, engagement.id, filters, page, per_page)),
-        scope=Scope.of_engagements([engagement.id]))
+        DaySchema, services.list_days(db.session, current_user, engagement_id, filters, page, per_page)),
+        scope=Scope.of_engagements([engagement_id]))
 
 
 @roles(*DELIVERERS)

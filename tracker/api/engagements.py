@@ -16,6 +16,7 @@ from tracker.engagements.services import DESCRIPTION_MAX, NOTE_MAX, PURCHASE_ORD
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_json
+from tracker.read_only import read_only
 from tracker.staff.models import StaffMember
 
 EngagementSchema = Schema("Engagement", {
@@ -91,6 +92,7 @@ def _input(data: dict, base: Engagement | None = None) -> services.EngagementInp
     return services.EngagementInput(**merged)
 
 
+@read_only
 @signed_in
 @api_bp.get("/engagements")
 @operation("List engagements (a client user sees only their own)", tags=["engagements"], list_of=EngagementSchema, query=FILTERS)

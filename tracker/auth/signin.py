@@ -19,6 +19,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker import results_cache
 from tracker.access import SystemActor
 from tracker.audit import services as audit
 from tracker.auth import mfa, throttle
@@ -114,9 +115,11 @@ def current_session(session: Session, user: User, key: str | None, now: datetime
 
 
 @cache
-def _signed_in_statement() -> sa.Select:
-    """Built once (on first use, after every model is mapped): it runs on every page."""
-    return (sa.select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+def _signed_in_statement(with_stamp: bool) -> sa.Select:
+    """Built once each (on first use, after every model is mapped): it runs on every page.
+    With the data stamp when the page will want it (tracker/results_cache.py)."""
+    columns = (User, UserSession, *(results_cache.stamp_columns() if with_stamp else ()))
+    return (sa.select(*columns).join(UserSession, UserSession.user_id == User.id)
             .where(User.id == sa.bindparam("user_id"), UserSession.key_hash == sa.bindparam("key_hash"))
             .options(*signed_in_user_options()))
 
@@ -131,10 +134,14 @@ def user_for_session(session: Session, session_id: str, key: str | None, now: da
         return None
     if not key or len(key) > 100:
         return None
-    found = session.execute(_signed_in_statement(), {"user_id": user_id, "key_hash": session_key_digest(key)}).first()
+    with_stamp = results_cache.stamp_wanted()
+    found = session.execute(_signed_in_statement(with_stamp),
+                            {"user_id": user_id, "key_hash": session_key_digest(key)}).first()
     if found is None:
         return None
-    user, row = found
+    user, row = found[0], found[1]
+    if with_stamp:
+        results_cache.remember_stamp(found[2], found[3])
     if not user.active or user.session_version != version or row.ended_at is not None:
         return None
     if now - row.last_seen_at > timedelta(minutes=5):

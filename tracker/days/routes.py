@@ -17,11 +17,12 @@ from tracker.days import planning, services
 from tracker.days.figures import shared_figures_of
 from tracker.days.forms import DayFilterForm, DayForm, DeliverForm, PlanForm
 from tracker.days.models import SupportDay
-from tracker.engagements.services import get_engagement
+from tracker.engagements.services import check_engagement_visible, get_engagement
 from tracker.errors import DomainError, ValidationFailed
 from tracker.extensions import db
 from tracker.page_cache import cached_page
 from tracker.pagination import page_args
+from tracker.read_only import read_only
 from tracker.staff.services import staff_choices, team_choices
 from tracker.web import apply_errors, id_arg, options
 
@@ -39,13 +40,15 @@ def staff_options_for(user) -> list[tuple[int, str]]:
     return staff_choices(db.session)
 
 
+@read_only
 @roles(*LEAD_STAFF)
 @bp.get("/engagements/<int:engagement_id>/days")
 def list_days(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)
+    check_engagement_visible(db.session, current_user, engagement_id)  # every request; the engagement only to build
     page, per_page = page_args(request.args)
-    return cached_page("days/list.html", lambda: _day_list(engagement, page, per_page),
-                       scope=Scope.of_engagements([engagement.id]))  # other engagements' days do not show
+    return cached_page("days/list.html",
+                       lambda: _day_list(get_engagement(db.session, current_user, engagement_id), page, per_page),
+                       scope=Scope.of_engagements([engagement_id]))  # other engagements' days do not show
 
 
 def _day_list(engagement, page: int, per_page: int) -> dict:

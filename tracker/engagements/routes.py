@@ -16,6 +16,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.page_cache import cached_page
 from tracker.pagination import page_args
+from tracker.read_only import read_only
 from tracker.staff.services import staff_choices
 from tracker.web import apply_errors, id_arg, options
 
@@ -42,6 +43,7 @@ def _input(form: EngagementForm) -> services.EngagementInput:
     )
 
 
+@read_only
 @signed_in
 @bp.get("/")
 def list_engagements():

@@ -16,6 +16,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.page_cache import cached_page
 from tracker.pagination import page_args
+from tracker.read_only import read_only
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.capacity import report as capacity
 from tracker.reports.capacity import reviews
@@ -26,6 +27,7 @@ from tracker.reports.capacity.view import capacity_view, live_report, team_arg
 from tracker.web import apply_errors
 
 
+@read_only
 @roles(*MANAGERS)
 @bp.get("/capacity")
 def capacity_review():

@@ -10,6 +10,7 @@ from tracker.cache_scope import ALL_DATA
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.page_cache import cached_page
+from tracker.read_only import read_only
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.income import report as income
 from tracker.reports.income.chart import build_chart
@@ -33,6 +34,7 @@ def _defaults(form: IncomeForm) -> None:
 BANDS_SHOWN = 25
 
 
+@read_only
 @roles(*FINANCE_ROLES)
 @bp.get("/income")
 def income_report():

@@ -14,9 +14,10 @@ from tracker import clock, exports
 from tracker.access import PROGRESS_READERS, roles
 from tracker.authorities.services import lead_authority
 from tracker.cache_scope import Scope
-from tracker.engagements.services import filtered_engagements, get_engagement
+from tracker.engagements.services import check_engagement_visible, filtered_engagements, get_engagement
 from tracker.extensions import db
 from tracker.page_cache import cached_page
+from tracker.read_only import read_only
 from tracker.reports.blueprint import bp, download, export_format
 from tracker.reports.progress import report as progress
 from tracker.reports.progress.chart import section_chart_svg
@@ -40,12 +41,15 @@ def progress_index():
     return render_template("reports/progress_index.html", engagements=db.session.scalars(stmt).all())
 
 
+@read_only
 @roles(*PROGRESS_READERS)
 @bp.get("/progress/<int:engagement_id>")
 def progress_report(engagement_id: int):
-    engagement = get_engagement(db.session, current_user, engagement_id)  # 404 for another authority's
+    check_engagement_visible(db.session, current_user, engagement_id)  # 404 for another authority's
     if not request.args.get("format"):
-        return cached_page("reports/progress.html", lambda: _page(engagement), scope=Scope.of_engagements([engagement.id]))
+        return cached_page("reports/progress.html", lambda: _page(get_engagement(db.session, current_user, engagement_id)),
+                           scope=Scope.of_engagements([engagement_id]))
+    engagement = get_engagement(db.session, current_user, engagement_id)
     fmt = export_format(request.args.get("format"))
     report = progress.progress_report(db.session, engagement, clock.today())
     columns, rows, totals = progress.activity_table(report)

@@ -12,6 +12,7 @@ from tracker.access import Role
 from tracker.addresses import normalise_email
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority, AuthorityKind
+from tracker.cache_scope import NO_DAYS
 from tracker.errors import Conflict, NotFound, ValidationFailed
 from tracker.pagination import Page, paginate
 from tracker.web import options
@@ -142,6 +143,6 @@ def client_choices(session: Session) -> list[tuple[int, str]]:
 
 def client_filter_options(session: Session) -> list:
     """"Any client" and every client authority, for list filters: hundreds at
-    national scale, so built once and kept until any data changes."""
+    national scale, so built once and kept until a change that is not a support day."""
     return results_cache.cached(session, "client-filter-options", None,
-                                lambda: options([(0, "Any client"), *client_choices(session)]))
+                                lambda: options([(0, "Any client"), *client_choices(session)]), scope=NO_DAYS)

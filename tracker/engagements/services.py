@@ -285,11 +285,14 @@ def get_engagement(session: Session, user, engagement_id: int) -> Engagement:
     return engagement
 
 
+_CLIENT_OF = sa.select(Engagement.client_id).where(Engagement.id == sa.bindparam("engagement_id"))
+
+
 def check_engagement_visible(session: Session, user, engagement_id: int) -> None:
     """get_engagement's NotFound, without loading the engagement: one column by its key.
     For kept pages, which need the check on every request but the engagement only when
     the page is built again."""
-    client_id = session.scalar(sa.select(Engagement.client_id).where(Engagement.id == engagement_id))
+    client_id = session.scalar(_CLIENT_OF, {"engagement_id": engagement_id})
     if client_id is None or (user.role == Role.CLIENT and client_id != user.authority_id):
         raise NotFound("No such engagement.")
 

@@ -26,7 +26,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.mix_load import Mix
+from bench.mix_load import STRESS_INTERVAL, Mix
 from bench.pages import page_targets
 
 HERE = Path(__file__).resolve().parent
@@ -153,10 +153,14 @@ def main(fixtures_path: str, password: str) -> None:
                           seconds=result["p95_ms"] / 1000)
             print(json.dumps(result), flush=True)
         if "writers_engagement_id" in fixtures and os.environ.get("BENCH_MIX", "1") != "0":
-            mix = Mix(port, fixtures, cookie.split(": ", 1)[1], bearer.rsplit(" ", 1)[1], page_targets(fixtures))
-            result = mix.run(seconds)
-            result["ceiling_ratio"] = round(result["read_rps"] / ceiling, 3) if ceiling else None
-            print(json.dumps(result), flush=True)
+            runs = [Mix(port, fixtures, cookie.split(": ", 1)[1], bearer.rsplit(" ", 1)[1], page_targets(fixtures))]
+            if os.environ.get("BENCH_MIX_STRESS", "1") != "0":
+                runs.append(Mix(port, fixtures, cookie.split(": ", 1)[1], bearer.rsplit(" ", 1)[1], page_targets(fixtures),
+                                interval=STRESS_INTERVAL, name="http: mix under stress, 2 writers at 4 days/s each"))
+            for mix in runs:
+                result = mix.run(seconds)
+                result["ceiling_ratio"] = round(result["read_rps"] / ceiling, 3) if ceiling else None
+                print(json.dumps(result), flush=True)
         workers = [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], check=False, capture_output=True, text=True).stdout.split()]
         print(json.dumps({"name": "http: gunicorn worker peak RSS", "rss_mb": peak_rss_mb(workers), "seconds": None}))
     finally:

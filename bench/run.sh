@@ -3,7 +3,8 @@
 # PostgreSQL, then measure every target of issues 7 and 19 on both and print one
 # table (bench/table.py). Not part of make test.
 #   BENCH_DAYS=1000000 (support days)  BENCH_HTTP_SECONDS=30  BENCH_DBS="sqlite postgresql"
-#   BENCH_MIX=0 (skip the readers-and-writers mix)  BENCH_MIX_WRITE_INTERVAL=0.25 (s per writer)
+#   BENCH_MIX=0 (skip the readers-and-writers mix)  BENCH_MIX_WRITE_INTERVAL=1 (s per writer)
+#   BENCH_MIX_STRESS=0 (skip the stress mix)  BENCH_MIX_STRESS_INTERVAL=0.25
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/.venv/bin

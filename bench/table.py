@@ -32,6 +32,13 @@ HTTP_TARGET = ("≥ 20% of bare req/s, p95 < 50 ms SQLite / < 75 ms PostgreSQL, 
                               and r["bad_status"] == 0 and r["socket_errors"] == 0))
 MIX_TARGET = ("readers see every acknowledged write; read p95 as pages; 0 errors",
               lambda r, db: r["stale_reads"] == 0 and r["errors"] == 0 and r["read_p95_ms"] < P95_LIMIT_MS[db])
+#: The stress run is there to show where two workers saturate: correctness is its target, not speed.
+STRESS_TARGET = ("readers see every acknowledged write; 0 errors (p95 shown: where 2 workers saturate)",
+                 lambda r, db: r["stale_reads"] == 0 and r["errors"] == 0)
+
+
+def mix_target(name: str) -> tuple:
+    return STRESS_TARGET if "stress" in name else MIX_TARGET
 
 
 def cell(name: str, result: dict | None) -> str:
@@ -44,7 +51,7 @@ def cell(name: str, result: dict | None) -> str:
     if name.startswith("http: mix"):
         return (f"reads p95 {result['read_p95_ms']:.1f} ms, {result['read_rps']:.0f} req/s "
                 f"({result['ceiling_ratio']:.0%} of bare); writes p95 {result['write_p95_ms']:.1f} ms, "
-                f"{result['write_rps']:.0f}/s; {result['fresh_checks']} freshness checks, "
+                f"{result['write_rps']:.1f}/s; {result['fresh_checks']} freshness checks, "
                 f"{result['stale_reads']} stale, {result['errors']} errors")
     if name.startswith("http:"):
         return (f"p95 {result['p95_ms']:.1f} ms, {result['rps']:.0f} req/s ({result['ceiling_ratio']:.0%} of bare), "
@@ -68,7 +75,7 @@ def verdict(name: str, results: list[dict | None]) -> str:
     elif name.startswith("http: healthz"):
         ok = all(r["bad_status"] == 0 and r["socket_errors"] == 0 for r in present)
     elif name.startswith("http: mix"):
-        ok = all(MIX_TARGET[1](r, db) for db, r in zip(DATABASES, results, strict=True) if r is not None)
+        ok = all(mix_target(name)[1](r, db) for db, r in zip(DATABASES, results, strict=True) if r is not None)
     elif name.startswith("http:"):
         ok = all(HTTP_TARGET[1](r, db) for db, r in zip(DATABASES, results, strict=True) if r is not None)
     elif name == "generate":
@@ -103,7 +110,7 @@ def main(folder: str) -> None:
         elif name.startswith("http: healthz"):
             label, target = name + " (framework ceiling)", "0 errors"
         elif name.startswith("http: mix"):
-            label, target = name, MIX_TARGET[0]
+            label, target = name, mix_target(name)[0]
         else:
             label, target = name + " (10 connections)", HTTP_TARGET[0]
         print(f"| {label} | {target} | {cell(name, results[0])} | {cell(name, results[1])} | {verdict(name, results)} |")

@@ -26,7 +26,7 @@ from tracker.staff.services import TEAM_MAX
 
 GREEN_PER_PAGE = 100
 #: Red and amber people a page: in a heavily loaded month most of 3,000 staff may be flagged.
-FLAGGED_PER_PAGE = 100
+FLAGGED_PER_PAGE = 50  # as every list: a screenful to act on
 _FLAG_ORDER = {"red": 0, "amber": 1}
 
 

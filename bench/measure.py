@@ -80,19 +80,36 @@ def capacity_export() -> dict:
 
 
 RAW_INCOME = """
-SELECT month, client_id, SUM(hundredths) AS day_hundredths, SUM(pennies) AS pennies,
-       SUM(CASE WHEN line_id IS NULL AND NOT written_off THEN pennies ELSE 0 END) AS wip_pennies
+SELECT month, client_id, SUM(hundredths) AS day_hundredths, SUM(pennies) AS pennies, SUM(wip) AS wip_pennies
 FROM (
-  SELECT {month} AS month, e.client_id, d.engagement_id, d.staff_id, d.activity, c.line_id, d.written_off,
+  -- rates of a whole number of pennies a quarter day: summed by day (tracker/billing/rule.py)
+  SELECT {month} AS month, e.client_id,
          SUM(CAST(ROUND(d.days * 100) AS INTEGER)) AS hundredths,
-         (CAST(SUM(CAST(ROUND(d.days * 4) AS BIGINT)) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) + 2) / 4
-           AS pennies
+         SUM(CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS pennies,
+         SUM(CASE WHEN c.line_id IS NULL AND NOT d.written_off
+                  THEN CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4 ELSE 0 END) AS wip
   FROM support_days d JOIN engagements e ON e.id = d.engagement_id
   LEFT JOIN invoice_day_claims c ON c.support_day_id = d.id
   WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND e.kind = 'support_package'
-    AND d.worked_on >= :start AND d.worked_on <= :end
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, e.day_rate
-) pricing_lines
+    AND d.worked_on >= :start AND d.worked_on <= :end AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
+  GROUP BY 1, 2
+  UNION ALL
+  -- the other rates: pricing lines, each rounded half-up once
+  SELECT month, client_id, SUM(hundredths), SUM(pennies),
+         SUM(CASE WHEN line_id IS NULL AND NOT written_off THEN pennies ELSE 0 END)
+  FROM (
+    SELECT {month} AS month, e.client_id, d.engagement_id, d.staff_id, d.activity, c.line_id, d.written_off,
+           SUM(CAST(ROUND(d.days * 100) AS INTEGER)) AS hundredths,
+           (CAST(SUM(CAST(ROUND(d.days * 4) AS BIGINT)) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) + 2) / 4
+             AS pennies
+    FROM support_days d JOIN engagements e ON e.id = d.engagement_id
+    LEFT JOIN invoice_day_claims c ON c.support_day_id = d.id
+    WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND e.kind = 'support_package'
+      AND d.worked_on >= :start AND d.worked_on <= :end AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 <> 0
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, e.day_rate
+  ) pricing_lines
+  GROUP BY 1, 2
+) parts
 GROUP BY 1, 2
 """
 

@@ -11,6 +11,13 @@ same pounds everywhere and equal the invoice's line nets.
 
 The amount is exact integer arithmetic in SQL: quarter days × rate in pennies,
 plus 2, divided by 4 (half-up), so a million days aggregate in the database.
+
+When a day rate in pennies is a multiple of 4 (£500, £450, £600 …), every
+quarter day is a whole number of pennies, the half-up step never rounds, and a
+pricing line's money is exactly the sum of its days' money. Such engagements'
+days are summed straight into the report's keys; only the others (£333.33,
+£487.50 …) are grouped into pricing lines first. Same pennies, a fraction of
+the grouping work: most of a national year is at the standard rate.
 """
 
 from __future__ import annotations
@@ -48,6 +55,16 @@ def _not_in(keys: dict, grain: list) -> list:
     return [column for column in grain if str(column) not in given]
 
 
+def _delivered_billable(*where) -> tuple:
+    return (SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
+            Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
+
+
+def _whole_pennies(rate):
+    """True where every quarter day at this rate is a whole number of pennies."""
+    return rate % 4 == 0
+
+
 def pricing_lines(keys: dict, *where) -> sa.Subquery:
     """One row per pricing line of billable delivered (or invoiced) days of
     support packages matching `where`, carrying the report keys (which must be
@@ -72,8 +89,7 @@ def pricing_lines(keys: dict, *where) -> sa.Subquery:
         .select_from(SupportDay)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
         .outerjoin(claim, claim.support_day_id == SupportDay.id)
-        .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
-               Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
+        .where(*_delivered_billable(*where))
         .group_by(*keys.values(), *_not_in(keys, [SupportDay.engagement_id, SupportDay.staff_id, SupportDay.activity,
                                                   month_number(SupportDay.worked_on)]),
                   claim.line_id, SupportDay.written_off, rate)
@@ -81,10 +97,38 @@ def pricing_lines(keys: dict, *where) -> sa.Subquery:
     return stmt.subquery("pricing_lines")
 
 
+def _rounded_lines(keys: dict, *where) -> sa.Select:
+    """Pricing lines of the engagements whose rate needs the half-up step."""
+    lines = pricing_lines(keys, *where, sa.not_(_whole_pennies(rate_pennies())))
+    return sa.select(*(lines.c[name] for name in keys), lines.c.quarters, lines.c.pennies, lines.c.wip,
+                     lines.c.written_off)
+
+
+def _whole_penny_sums(keys: dict, *where) -> sa.Select:
+    """The same columns for the engagements whose quarter days are whole pennies,
+    summed by day straight into the keys (exactly the pricing lines' sums)."""
+    claim = aliased(InvoiceDayClaim)
+    q = quarters(SupportDay.days)
+    money = q * rate_pennies() // 4  # exact: the rate in pennies is a multiple of 4
+    as_int = lambda total: sa.cast(sa.func.sum(total), sa.BigInteger)  # noqa: E731  (PostgreSQL: SUM(bigint) is NUMERIC)
+    return (
+        sa.select(*(column.label(name) for name, column in keys.items()),
+                  as_int(q).label("quarters"), as_int(money).label("pennies"),
+                  as_int(sa.case((sa.and_(claim.line_id.is_(None), SupportDay.written_off.is_(False)), money),
+                                 else_=0)).label("wip"),
+                  as_int(sa.case((SupportDay.written_off.is_(True), money), else_=0)).label("written_off"))
+        .select_from(SupportDay)
+        .join(Engagement, Engagement.id == SupportDay.engagement_id)
+        .outerjoin(claim, claim.support_day_id == SupportDay.id)
+        .where(*_delivered_billable(*where), _whole_pennies(rate_pennies()))
+        .group_by(*keys.values())
+    )
+
+
 def priced(keys: dict, *where) -> sa.Select:
     """Sums of pricing lines grouped by the keys: key columns, quarters,
     pennies, wip, written_off (integers; pounds = pennies / 100)."""
-    lines = pricing_lines(keys, *where)
+    lines = sa.union_all(_whole_penny_sums(keys, *where), _rounded_lines(keys, *where)).subquery("priced_lines")
     key_columns = [lines.c[name] for name in keys]
     return (
         sa.select(*key_columns, sa.func.coalesce(sa.func.sum(lines.c.quarters), 0).label("quarters"),

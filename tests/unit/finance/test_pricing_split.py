@@ -1,0 +1,63 @@
+"""tracker/billing/rule.py sums whole-penny rates (multiples of 4 pennies) by day and
+groups only the other rates into pricing lines: the pennies, WIP and write-offs must
+be exactly those of grouping everything into pricing lines, for any mix of rates,
+days and keys, and with days on a live invoice."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from tests.factories import day, draft, engagement, staff_member
+from tracker.billing import rule
+from tracker.days.models import SupportDay
+from tracker.engagements.models import Engagement
+
+KEYS = {
+    "month": {"month": rule.month_number(SupportDay.worked_on)},
+    "client": {"client": Engagement.client_id},
+    "engagement": {"engagement_id": SupportDay.engagement_id},
+    "month and client": {"month": rule.month_number(SupportDay.worked_on), "client": Engagement.client_id},
+    "activity": {"activity": SupportDay.activity},
+}
+
+
+def every_line_rounded(keys: dict, *where) -> sa.Select:
+    """The rule without the whole-penny short cut: every day grouped into pricing lines."""
+    lines = rule.pricing_lines(keys, *where)
+    key_columns = [lines.c[name] for name in keys]
+    return sa.select(*key_columns, sa.func.sum(lines.c.quarters), sa.func.sum(lines.c.pennies),
+                     sa.func.sum(lines.c.wip), sa.func.sum(lines.c.written_off)).group_by(*key_columns)
+
+
+def as_set(session, stmt) -> set:
+    return {tuple(int(v) if isinstance(v, Decimal) else v for v in row) for row in session.execute(stmt)}
+
+
+def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
+    staff = [world.staff["s1"], world.staff["s2"], staff_member(session, "Pat Three")]
+    # £500 and £450.04 are whole pennies a quarter day; £333.33, £487.50 and £0.01 are not.
+    packages = [world.engagement_a] + [
+        engagement(session, client, f"At £{rate}", day_rate=Decimal(rate))
+        for client, rate in ((world.client_a, "450.04"), (world.client_b, "333.33"), (world.client_b, "487.50"),
+                             (world.client_a, "0.01"))]
+    amounts = ["0.25", "0.5", "0.75", "1"]
+    activities = ["scoping", "mentoring", "training"]
+    n = 0
+    for p_index, package in enumerate(packages):
+        # A week apart per package: a person's days on one date stay within one day.
+        for worked_on in (d + timedelta(weeks=p_index) for d in (date(2026, 9, 1), date(2026, 9, 2), date(2026, 10, 6))):
+            for s_index, person in enumerate(staff):
+                n += 1
+                if n % 5 == 0:
+                    continue  # some people not every day
+                day(session, package, person, worked_on, amounts[(n + p_index) % 4],
+                    activities[(s_index + worked_on.day) % 3])
+    draft(session, world.client_b, up_to=date(2026, 9, 30))  # September's days for B on a live invoice: not WIP
+    where = (SupportDay.worked_on >= date(2026, 9, 1), SupportDay.worked_on <= date(2026, 11, 30))
+    for name, keys in KEYS.items():
+        fast = as_set(session, rule.priced(keys, *where))
+        assert fast == as_set(session, every_line_rounded(keys, *where)), name
+        assert len(fast) > 1, name
+    total = session.execute(rule.priced({"client": Engagement.client_id}, *where)).all()
+    assert sum(r.wip for r in total) < sum(r.pennies for r in total)  # the draft's days are not WIP

@@ -117,6 +117,26 @@ def _dsum_sqlite(element, compiler, **kw):
     return "(COALESCE(SUM(CAST(ROUND((%s) * 100) AS INTEGER)), 0) / 100.0)" % inner
 
 
+class year_month(FunctionElement):
+    """YYYYMM of a date as an integer (one GROUP BY term for a month)."""
+
+    inherit_cache = True
+    name = "year_month"
+    type = sa.Integer()
+
+
+@compiles(year_month)
+def _year_month_default(element, compiler, **kw):
+    inner = compiler.process(element.clauses, **kw)
+    return f"(CAST(EXTRACT(YEAR FROM {inner}) AS INTEGER) * 100 + CAST(EXTRACT(MONTH FROM {inner}) AS INTEGER))"
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element, compiler, **kw):
+    # One strftime a row, not two: at a year of national days the month is most of the aggregate's cost.
+    return "CAST(STRFTIME('%%Y%%m', %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+
+
 # --- SQLite connection set-up -------------------------------------------------
 
 #: True while the current unit of work intends to write. On SQLite a writing

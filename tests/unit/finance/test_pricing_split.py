@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tests.factories import day, draft, engagement, staff_member
-from tracker.billing import rule
+from tests.factories import ACTOR, TODAY, day, draft, engagement, issued, staff_member
+from tracker.billing import credits, rule
 from tracker.days.models import SupportDay
 from tracker.engagements.models import Engagement
 
@@ -53,11 +53,18 @@ def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
                     continue  # some people not every day
                 day(session, package, person, worked_on, amounts[(n + p_index) % 4],
                     activities[(s_index + worked_on.day) % 3])
-    draft(session, world.client_b, up_to=date(2026, 9, 30))  # September's days for B on a live invoice: not WIP
+    # Every state a delivered day can be in: issued (invoiced), issued then credited and written
+    # off, credited back to delivered, on a draft (claimed), and on nothing (WIP).
+    first = issued(session, world.client_b, up_to=date(2026, 9, 30))
+    credits.credit_invoice(session, ACTOR, first, "wrong person", TODAY, line_ids=[first.lines[0].id], write_off=True)
+    credits.credit_invoice(session, ACTOR, first, "wrong month", TODAY, line_ids=[first.lines[1].id], write_off=False)
+    issued(session, world.client_a, up_to=date(2026, 9, 30))
+    draft(session, world.client_a, up_to=date(2026, 10, 31))
     where = (SupportDay.worked_on >= date(2026, 9, 1), SupportDay.worked_on <= date(2026, 11, 30))
     for name, keys in KEYS.items():
         fast = as_set(session, rule.priced(keys, *where))
         assert fast == as_set(session, every_line_rounded(keys, *where)), name
         assert len(fast) > 1, name
     total = session.execute(rule.priced({"client": Engagement.client_id}, *where)).all()
-    assert sum(r.wip for r in total) < sum(r.pennies for r in total)  # the draft's days are not WIP
+    assert 0 < sum(r.wip for r in total) < sum(r.pennies for r in total)  # claimed days are not WIP
+    assert sum(r.written_off for r in total) > 0

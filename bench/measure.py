@@ -86,10 +86,10 @@ FROM (
   SELECT {month} AS month, e.client_id,
          SUM(CAST(ROUND(d.days * 100) AS INTEGER)) AS hundredths,
          SUM(CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS pennies,
-         SUM(CASE WHEN d.state = 'delivered' AND c.line_id IS NULL AND NOT d.written_off
+         SUM(CASE WHEN c.line_id IS NULL AND NOT d.written_off
                   THEN CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4 ELSE 0 END) AS wip
   FROM support_days d JOIN engagements e ON e.id = d.engagement_id
-  LEFT JOIN invoice_day_claims c ON c.support_day_id = d.id AND d.state = 'delivered'  -- invoiced: never WIP
+  LEFT JOIN invoice_day_claims c ON c.support_day_id = d.id
   WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND e.kind = 'support_package'
     AND d.worked_on >= :start AND d.worked_on <= :end AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
   GROUP BY 1, 2

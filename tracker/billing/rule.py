@@ -107,26 +107,20 @@ def _rounded_lines(keys: dict, *where) -> sa.Select:
 
 def _whole_penny_sums(keys: dict, *where) -> sa.Select:
     """The same columns for the engagements whose quarter days are whole pennies,
-    summed by day straight into the keys (exactly the pricing lines' sums).
-
-    Work in progress is a delivered day no live invoice claims. An invoiced day is
-    never WIP: it is claimed by a live invoice or written off (a rule `flask check`
-    verifies: "marked invoiced but no live invoice holds it"), so only delivered
-    days look their claim up — most of a past year is invoiced."""
+    summed by day straight into the keys (exactly the pricing lines' sums)."""
     claim = aliased(InvoiceDayClaim)
     q = quarters(SupportDay.days)
     money = q * rate_pennies() // 4  # exact: the rate in pennies is a multiple of 4
-    delivered = SupportDay.state == DayState.DELIVERED
     as_int = lambda total: sa.cast(sa.func.sum(total), sa.BigInteger)  # noqa: E731  (PostgreSQL: SUM(bigint) is NUMERIC)
     return (
         sa.select(*(column.label(name) for name, column in keys.items()),
                   as_int(q).label("quarters"), as_int(money).label("pennies"),
-                  as_int(sa.case((sa.and_(delivered, claim.line_id.is_(None), SupportDay.written_off.is_(False)), money),
+                  as_int(sa.case((sa.and_(claim.line_id.is_(None), SupportDay.written_off.is_(False)), money),
                                  else_=0)).label("wip"),
                   as_int(sa.case((SupportDay.written_off.is_(True), money), else_=0)).label("written_off"))
         .select_from(SupportDay)
         .join(Engagement, Engagement.id == SupportDay.engagement_id)
-        .outerjoin(claim, sa.and_(claim.support_day_id == SupportDay.id, delivered))
+        .outerjoin(claim, claim.support_day_id == SupportDay.id)
         .where(*_delivered_billable(*where), _whole_pennies(rate_pennies()))
         .group_by(*keys.values())
     )

@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 
 from config import TestingConfig
 from tests import factories
-from tracker import create_app
+from tracker import create_app, results_cache
 from tracker.auth.models import UserSession
 from tracker.auth.signin import session_key_digest
 from tracker.database import sqlite_write_intent, utcnow
@@ -214,3 +214,14 @@ def api_as(app, world):
         return ApiClient(plain)
 
     return make
+
+
+@pytest.fixture
+def caching(app):
+    """The per-worker caches on (tests run with them off): kept pages, reports and figures."""
+
+    app.config["REPORT_CACHE_SECONDS"] = 60
+    results_cache.clear()
+    yield
+    app.config["REPORT_CACHE_SECONDS"] = 0
+    results_cache.clear()

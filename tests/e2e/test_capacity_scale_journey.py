@@ -4,20 +4,9 @@ page cache on, the kept page's forms still post (each session its own token)."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
-from tracker import results_cache
-
-
-@pytest.fixture
-def caching(app):
-    app.config["REPORT_CACHE_SECONDS"] = 60
-    results_cache.clear()
-    yield
-    app.config["REPORT_CACHE_SECONDS"] = 0
-    results_cache.clear()
 
 
 def test_flagged_first_team_filter_and_greens_on_demand(page, live_server, demo_world, caching, shot):

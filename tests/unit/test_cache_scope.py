@@ -23,15 +23,6 @@ from tracker.reports.income import report as income
 ACTOR = None  # the audit rows' actor does not matter here
 
 
-@pytest.fixture
-def caching(app):
-    app.config["REPORT_CACHE_SECONDS"] = 60
-    results_cache.clear()
-    yield
-    app.config["REPORT_CACHE_SECONDS"] = 0
-    results_cache.clear()
-
-
 def kept_or_computed(session, scope):
     """How many times the answer with this scope was computed, after asking once more."""
     calls = kept_or_computed.calls.setdefault(scope, [])

@@ -15,15 +15,6 @@ from tracker.audit.models import AuditLog
 from tracker.auth.services import load_session_user
 
 
-@pytest.fixture
-def caching(app):
-    app.config["REPORT_CACHE_SECONDS"] = 60
-    results_cache.clear()
-    yield
-    app.config["REPORT_CACHE_SECONDS"] = 0
-    results_cache.clear()
-
-
 def without_tokens(html: str) -> str:
     """The page with its CSRF tokens blanked: each request signs its own (with a timestamp)."""
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)

@@ -3,20 +3,9 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from tests.factories import day, seed_days
 from tracker import results_cache as cache
 from tracker.reports.income import report as income
-
-
-@pytest.fixture
-def caching(app):
-    app.config["REPORT_CACHE_SECONDS"] = 60
-    cache.clear()
-    yield
-    app.config["REPORT_CACHE_SECONDS"] = 0
-    cache.clear()
 
 
 def test_the_same_question_is_computed_once_until_data_changes(session, world, caching):

@@ -188,20 +188,40 @@ def forward_parts(session: Session, first: date, engagement_ids=None) -> Forward
     return ForwardParts(planned, use)
 
 
+@dataclass(frozen=True)
+class Totals:
+    people: int
+    capacity_days: Decimal
+    external_delivered: Decimal
+    external_planned: Decimal
+    share: Decimal | None
+    cap_share: Decimal | None
+    flag: str
+    allowed_days: Decimal = ZERO  # capacity × caps, summed
+
+
+
+
+def totals_of(rows: list[StaffRow]) -> Totals:
+    """The totals of some people's rows: everyone's for the report, a team's for the page."""
+    capacity = delivered = planned = allowed = ZERO
+    for r in rows:
+        capacity += r.capacity_days
+        delivered += r.external_delivered
+        planned += r.external_planned
+        allowed += r.capacity_days * r.cap_share
+    share = _share(delivered + planned, capacity)
+    cap = _share(allowed, capacity)
+    return Totals(len(rows), capacity, delivered, planned, share, cap, flag_for(share, cap or ZERO, delivered + planned),
+                  allowed)
+
+
 def _assemble(first: date, rows: list[StaffRow], parts: ForwardParts | None) -> CapacityReport:
-    total_capacity = total_delivered = total_planned = allowed = ZERO
-    for row in rows:
-        total_capacity += row.capacity_days
-        total_delivered += row.external_delivered
-        total_planned += row.external_planned
-        allowed += row.capacity_days * row.cap_share
-    team_share = _share(total_delivered + total_planned, total_capacity)
-    team_cap = _share(allowed, total_capacity)
-    team_flag = flag_for(team_share, team_cap or ZERO, total_delivered + total_planned)
+    t = totals_of(rows)
     return CapacityReport(
-        month=first, rows=rows, capacity_days=total_capacity, external_delivered=total_delivered,
-        external_planned=total_planned, share=team_share, cap_share=team_cap, flag=team_flag,
-        forward=forward_look(first, allowed, parts) if parts is not None else [], parts=parts,
+        month=first, rows=rows, capacity_days=t.capacity_days, external_delivered=t.external_delivered,
+        external_planned=t.external_planned, share=t.share, cap_share=t.cap_share, flag=t.flag,
+        forward=forward_look(first, t.allowed_days, parts) if parts is not None else [], parts=parts,
     )
 
 

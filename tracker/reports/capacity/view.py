@@ -21,24 +21,13 @@ from tracker import results_cache
 from tracker.cache_scope import ALL_DATA
 from tracker.errors import ValidationFailed
 from tracker.pagination import Page
-from tracker.reports.capacity.report import ZERO, CapacityReport, StaffRow, _share, capacity_report, flag_for, refreshed
+from tracker.reports.capacity.report import CapacityReport, StaffRow, Totals, capacity_report, refreshed, totals_of
 from tracker.staff.services import TEAM_MAX
 
 GREEN_PER_PAGE = 100
 #: Red and amber people a page: in a heavily loaded month most of 3,000 staff may be flagged.
 FLAGGED_PER_PAGE = 50  # as every list: a screenful to act on
 _FLAG_ORDER = {"red": 0, "amber": 1}
-
-
-@dataclass(frozen=True)
-class Totals:
-    people: int
-    capacity_days: Decimal
-    external_delivered: Decimal
-    external_planned: Decimal
-    share: Decimal | None
-    cap_share: Decimal | None
-    flag: str
 
 
 @dataclass(frozen=True)
@@ -69,18 +58,6 @@ def team_arg(raw: str | None) -> str:
     if len(team) > TEAM_MAX:
         raise ValidationFailed.for_field("team", f"A team name has at most {TEAM_MAX} characters.")
     return team
-
-
-def totals_of(rows: list[StaffRow]) -> Totals:
-    capacity = delivered = planned = allowed = ZERO
-    for r in rows:
-        capacity += r.capacity_days
-        delivered += r.external_delivered
-        planned += r.external_planned
-        allowed += r.capacity_days * r.cap_share
-    share = _share(delivered + planned, capacity)
-    cap = _share(allowed, capacity)
-    return Totals(len(rows), capacity, delivered, planned, share, cap, flag_for(share, cap or ZERO, delivered + planned))
 
 
 def _urgency(row: StaffRow):

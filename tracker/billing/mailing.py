@@ -21,7 +21,11 @@ class NoFinanceEmail(ValidationFailed):
 
 
 def recipient(invoice: Invoice) -> str:
-    client = invoice.client
+    return finance_address(invoice.client)
+
+
+def finance_address(client) -> str:
+    """The client authority's finance e-mail, checked: invoices and statements go there."""
     address = (client.finance_email or "").strip()
     if not address:
         raise NoFinanceEmail.for_field(

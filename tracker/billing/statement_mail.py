@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tracker.audit import services as audit
 from tracker.authorities.models import Authority
 from tracker.billing import statements
-from tracker.billing.mailing import NoFinanceEmail
+from tracker.billing.mailing import finance_address
 from tracker.mail import services as mail
 from tracker.mail.models import MessageKind, OutboxMessage
 
@@ -33,19 +33,9 @@ def filename(st: statements.Statement) -> str:
     return f"statement_{slug(st.client.name)}_{st.today:%Y-%m-%d}.pdf"
 
 
-def recipient(client: Authority) -> str:
-    address = (client.finance_email or "").strip()
-    if not address:
-        raise NoFinanceEmail.for_field(
-            "finance_email",
-            f"{client.name} has no finance e-mail address. Add one on the authority's page, then send again.",
-        )
-    return mail.valid_address(address, "finance_email")
-
-
 def send_statement(session: Session, actor, client: Authority, today: date) -> OutboxMessage:
     """Queue the client's statement on ``today`` with its PDF to the client's finance e-mail (commits)."""
-    address = recipient(client)
+    address = finance_address(client)
     st = statements.statement(session, client, today)
     body = statements.render_pdf(st, session)
     lead = mail.sender_name(session)

@@ -15,7 +15,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import INSTANCE_DIR, Config, config_from_env
-from tracker import extension_points, json_depth, models, read_only, static_files  # noqa: F401  (models: every model, so the metadata is complete)
+from tracker import extension_points, json_depth, models, read_only, request_body, static_files  # noqa: F401  (models: every model, so the metadata is complete)
 from tracker.access import register_access
 from tracker.api import feature as api
 from tracker.assessments import feature as assessments
@@ -64,6 +64,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         config = config()
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
+    app.wsgi_app = request_body.DiscardUnreadBody(app.wsgi_app, app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
     trust_proxy_headers(app)
     json_depth.init_app(app)  # every request.get_json() refuses over-deep bodies
 

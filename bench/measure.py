@@ -82,16 +82,21 @@ def capacity_export() -> dict:
 RAW_INCOME = """
 SELECT month, client_id, SUM(hundredths) AS day_hundredths, SUM(pennies) AS pennies, SUM(wip) AS wip_pennies
 FROM (
-  -- rates of a whole number of pennies a quarter day: summed by day (tracker/billing/rule.py)
-  SELECT {month} AS month, e.client_id,
-         SUM(CAST(ROUND(d.days * 100) AS INTEGER)) AS hundredths,
-         SUM(CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS pennies,
-         SUM(CASE WHEN c.line_id IS NULL AND NOT d.written_off
-                  THEN CAST(ROUND(d.days * 4) AS BIGINT) * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4 ELSE 0 END) AS wip
-  FROM support_days d JOIN engagements e ON e.id = d.engagement_id
-  LEFT JOIN invoice_day_claims c ON c.support_day_id = d.id
-  WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND e.kind = 'support_package'
-    AND d.worked_on >= :start AND d.worked_on <= :end AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
+  -- rates of a whole number of pennies a quarter day (tracker/billing/rule.py): the days summed
+  -- in quarters by month and engagement, then priced with the engagement's rate
+  SELECT s.month, e.client_id, SUM(s.quarters) * 25 AS hundredths,
+         SUM(s.quarters * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS pennies,
+         SUM(s.wip * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS wip
+  FROM (
+    SELECT {month} AS month, d.engagement_id, SUM(CAST(ROUND(d.days * 4) AS BIGINT)) AS quarters,
+           SUM(CASE WHEN d.state = 'delivered' AND NOT d.written_off
+                     AND NOT EXISTS (SELECT 1 FROM invoice_day_claims c WHERE c.support_day_id = d.id)
+                    THEN CAST(ROUND(d.days * 4) AS BIGINT) ELSE 0 END) AS wip
+    FROM support_days d
+    WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND d.worked_on >= :start AND d.worked_on <= :end
+    GROUP BY 1, 2
+  ) s JOIN engagements e ON e.id = s.engagement_id
+  WHERE e.kind = 'support_package' AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
   GROUP BY 1, 2
   UNION ALL
   -- the other rates: pricing lines, each rounded half-up once
@@ -135,7 +140,8 @@ def income_by_month_and_client() -> dict:
     app, ctx = app_context()
     with ctx:
         start, end = _year_to(app)
-        month = "strftime('%Y-%m', d.worked_on)" if db.engine.dialect.name == "sqlite" else "to_char(d.worked_on, 'YYYY-MM')"
+        month = ("CAST(strftime('%Y%m', d.worked_on) AS INTEGER)" if db.engine.dialect.name == "sqlite"
+                 else "CAST(EXTRACT(YEAR FROM d.worked_on) AS INTEGER) * 100 + CAST(EXTRACT(MONTH FROM d.worked_on) AS INTEGER)")
         raw = sa.text(RAW_INCOME.format(month=month))
         raw_rows = db.session.execute(raw, {"start": start, "end": end}).all()
         app_rows = income.delivered(db.session, start, end, ["month", "client"])

@@ -19,6 +19,8 @@ KEYS = {
     "engagement": {"engagement_id": SupportDay.engagement_id},
     "month and client": {"month": rule.month_number(SupportDay.worked_on), "client": Engagement.client_id},
     "activity": {"activity": SupportDay.activity},
+    "staff, engagement and client": {"staff": SupportDay.staff_id, "engagement_id": SupportDay.engagement_id,
+                                     "client": Engagement.client_id},
 }
 
 
@@ -65,6 +67,11 @@ def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
         fast = as_set(session, rule.priced(keys, *where))
         assert fast == as_set(session, every_line_rounded(keys, *where)), name
         assert len(fast) > 1, name
+        # A filter on the engagement (one client) as well as on the days.
+        one_client = (*where, Engagement.client_id == world.client_a.id)
+        fast = as_set(session, rule.priced(keys, *one_client))
+        assert fast == as_set(session, every_line_rounded(keys, *one_client)), name
+        assert fast and fast != as_set(session, rule.priced(keys, *where)), name
     total = session.execute(rule.priced({"client": Engagement.client_id}, *where)).all()
     assert 0 < sum(r.wip for r in total) < sum(r.pennies for r in total)  # claimed days are not WIP
     assert sum(r.written_off for r in total) > 0

@@ -70,41 +70,46 @@ def to_csv(columns: list[Column], rows: list[dict], totals: dict | None = None) 
 
 def to_xlsx(title: str, columns: list[Column], rows: list[dict], totals: dict | None = None,
             subtitle: str = "") -> bytes:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
+    """One sheet: the title (and subtitle), a styled header row, the rows with each
+    column's number format, a bold totals row; panes frozen below the header.
+    Written row by row (openpyxl's write-only mode): no sheet of cells is built."""
+    from openpyxl import Workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
-    df = frame(columns, rows, totals)
-    buffer = io.BytesIO()
-    sheet_name = re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report"  # characters Excel refuses in a sheet name
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report")  # characters Excel refuses
     header_row = 4 if subtitle else 3
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        df.to_excel(writer, sheet_name=sheet_name, index=False, startrow=header_row - 1)
-        sheet = writer.sheets[sheet_name]
-        sheet["A1"] = escape_formula(title)
-        sheet["A1"].font = Font(bold=True, size=14)
-        if subtitle:
-            sheet["A2"] = escape_formula(subtitle)
-            sheet["A2"].font = Font(italic=True, color="555555")
-        head_fill = PatternFill("solid", fgColor="0B5563")
-        for index, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=header_row, column=index)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            letter = get_column_letter(index)
-            width = max([len(column.header)] + [len(str(r.get(column.key) or "")) for r in rows[:200]]) + 2
-            sheet.column_dimensions[letter].width = min(max(width, 10), 60)
-            fmt = FORMATS.get(column.kind)
-            if fmt:
-                for row in range(header_row + 1, header_row + 1 + len(df)):
-                    sheet.cell(row=row, column=index).number_format = fmt
-        if totals is not None:
-            last = header_row + len(df)
-            for index in range(1, len(columns) + 1):
-                cell = sheet.cell(row=last, column=index)
-                cell.font = Font(bold=True)
-                cell.border = Border(top=Side(style="thin"))
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    for index, column in enumerate(columns, start=1):
+        width = max([len(column.header)] + [len(str(r.get(column.key) or "")) for r in rows[:200]]) + 2
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 60)
+    sheet.freeze_panes = f"A{header_row + 1}"
+
+    def styled(value, **style) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    sheet.append([styled(escape_formula(title), font=Font(bold=True, size=14))])
+    if subtitle:
+        sheet.append([styled(escape_formula(subtitle), font=Font(italic=True, color="555555"))])
+    sheet.append([])
+    head = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="0B5563"),
+            "alignment": Alignment(wrap_text=True, vertical="top")}
+    sheet.append([styled(column.header, **head) for column in columns])
+    formats = [FORMATS.get(column.kind) for column in columns]
+    for row in rows:
+        sheet.append([styled(_cell(row.get(c.key), c.kind), number_format=fmt) if fmt else _cell(row.get(c.key), c.kind)
+                      for c, fmt in zip(columns, formats, strict=True)])
+    if totals is not None:
+        bold, rule = Font(bold=True), Border(top=Side(style="thin"))
+        sheet.append([styled(_cell(totals.get(c.key), c.kind) if c.key in totals else "", font=bold, border=rule,
+                             **({"number_format": fmt} if fmt else {}))
+                      for c, fmt in zip(columns, formats, strict=True)])
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 

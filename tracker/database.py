@@ -137,6 +137,23 @@ def _year_month_sqlite(element, compiler, **kw):
     return "CAST(STRFTIME('%%Y%%m', %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
 
 
+# --- PostgreSQL connection set-up ---------------------------------------------
+
+@event.listens_for(Engine, "connect")
+def _postgresql_on_connect(dbapi_connection, connection_record):
+    """No JIT compilation of queries. PostgreSQL compiles a statement to machine code
+    when its estimated cost is high, as a year's income at national scale is: the
+    compiling took 0.3-0.9 s of CPU for a query that runs in 0.45 s without it. The
+    app's statements are short or are aggregates read once and kept (results_cache),
+    never long enough to repay the compiler."""
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # a SET outside any transaction, kept for the connection's life
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.autocommit = autocommit
+
+
 # --- SQLite connection set-up -------------------------------------------------
 
 #: True while the current unit of work intends to write. On SQLite a writing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -61,46 +62,72 @@ def _pounds(pennies) -> Decimal:
     return (Decimal(int(pennies or 0)) / 100).quantize(Decimal("0.01"))
 
 
+@functools.cache
+def _priced(by_activity: bool) -> sa.Select:
+    """The pricing rule's sums by engagement (and activity), for the engagements bound as
+    ``ids``: built once, as building the rule's statement takes longer than running it
+    for one engagement."""
+    keys = {"engagement_id": SupportDay.engagement_id} | ({"activity": SupportDay.activity} if by_activity else {})
+    return rule.priced(keys, SupportDay.engagement_id.in_(sa.bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _day_sums(by_activity: bool) -> sa.Select:
+    """Days delivered (incl. invoiced), planned, billable delivered and written off by
+    engagement (and activity), for the engagements bound as ``ids``."""
+    done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
+    keys = [SupportDay.engagement_id, *([SupportDay.activity] if by_activity else [])]
+    return (
+        sa.select(
+            *keys,
+            dsum(sa.case((done, SupportDay.days), else_=0)).label("delivered"),
+            dsum(sa.case((SupportDay.state == DayState.PLANNED, SupportDay.days), else_=0)).label("planned"),
+            dsum(sa.case((sa.and_(done, SupportDay.billable), SupportDay.days), else_=0)).label("billable"),
+            dsum(sa.case((SupportDay.written_off.is_(True), SupportDay.days), else_=0)).label("days_off"),
+        )
+        .where(SupportDay.engagement_id.in_(sa.bindparam("ids", expanding=True)))
+        .group_by(*keys)
+    )
+
+
+def day_sums(session: Session, ids: list[int], by_activity: bool = False) -> dict[tuple, dict]:
+    """{(engagement_id,) or (engagement_id, activity): {delivered, planned, billable,
+    days_off, pennies, written_off}} in two queries: the day sums and the pricing rule's
+    (£ as invoices and reports have it). Only keys with days appear."""
+    sums: dict[tuple, dict] = {}
+    if not ids:
+        return sums
+    for row in session.execute(_day_sums(by_activity), {"ids": ids}):
+        sums[tuple(row[:2] if by_activity else row[:1])] = {
+            "delivered": row.delivered, "planned": row.planned, "billable": row.billable, "days_off": row.days_off}
+    for row in session.execute(_priced(by_activity), {"ids": ids}):
+        sums[tuple(row[:2] if by_activity else row[:1])].update(pennies=row.pennies, written_off=row.written_off)
+    return sums
+
+
+def figures_from(engagement: Engagement, sums: list[dict]) -> EngagementFigures:
+    """An engagement's figures from its day_sums rows (one, or one per activity)."""
+    def total(name: str) -> Decimal:
+        return sum((Decimal(s.get(name) or ZERO) for s in sums), ZERO)
+
+    def pounds(name: str) -> Decimal:
+        return _pounds(sum(int(s.get(name) or 0) for s in sums))
+
+    return EngagementFigures(
+        days_delivered=total("delivered").quantize(Decimal("0.01")),
+        days_planned=total("planned").quantize(Decimal("0.01")),
+        billable_days_delivered=total("billable").quantize(Decimal("0.01")),
+        income_delivered=pounds("pennies"),
+        estimate_low=engagement.estimated_days_low, estimate_high=engagement.estimated_days_high,
+        day_rate=engagement.day_rate,
+        days_written_off=total("days_off").quantize(Decimal("0.01")),
+        income_written_off=pounds("written_off"),
+    )
+
+
 def figures_for(session: Session, engagements: list[Engagement]) -> dict[int, EngagementFigures]:
-    ids = [e.id for e in engagements]
-    sums: dict[int, dict] = {i: {} for i in ids}
-    if ids:
-        done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
-        stmt = (
-            sa.select(
-                SupportDay.engagement_id,
-                dsum(sa.case((done, SupportDay.days), else_=0)).label("delivered"),
-                dsum(sa.case((SupportDay.state == DayState.PLANNED, SupportDay.days), else_=0)).label("planned"),
-                dsum(sa.case((sa.and_(done, SupportDay.billable), SupportDay.days), else_=0)).label("billable"),
-            )
-            .where(SupportDay.engagement_id.in_(ids))
-            .group_by(SupportDay.engagement_id)
-        )
-        for row in session.execute(stmt):
-            sums[row.engagement_id] = {"delivered": row.delivered, "planned": row.planned, "billable": row.billable}
-        # £ by the pricing rule: the sum of pricing lines, as invoices and reports have it.
-        priced = rule.priced({"engagement_id": SupportDay.engagement_id}, SupportDay.engagement_id.in_(ids))
-        for row in session.execute(priced):
-            sums[row.engagement_id]["pennies"] = row.pennies
-            sums[row.engagement_id]["written_off"] = row.written_off
-        off = sa.select(SupportDay.engagement_id, dsum(SupportDay.days)).where(
-            SupportDay.engagement_id.in_(ids), SupportDay.written_off.is_(True)).group_by(SupportDay.engagement_id)
-        for engagement_id, days_off in session.execute(off):
-            sums[engagement_id]["days_off"] = days_off
-    result = {}
-    for e in engagements:
-        s = sums[e.id]
-        billable = Decimal(s.get("billable", ZERO))
-        result[e.id] = EngagementFigures(
-            days_delivered=Decimal(s.get("delivered", ZERO)).quantize(Decimal("0.01")),
-            days_planned=Decimal(s.get("planned", ZERO)).quantize(Decimal("0.01")),
-            billable_days_delivered=billable.quantize(Decimal("0.01")),
-            income_delivered=_pounds(s.get("pennies")),
-            estimate_low=e.estimated_days_low, estimate_high=e.estimated_days_high, day_rate=e.day_rate,
-            days_written_off=Decimal(s.get("days_off", ZERO)).quantize(Decimal("0.01")),
-            income_written_off=_pounds(s.get("written_off")),
-        )
-    return result
+    sums = day_sums(session, [e.id for e in engagements])
+    return {e.id: figures_from(e, [sums[(e.id,)]] if (e.id,) in sums else []) for e in engagements}
 
 
 def figures_of(session: Session, engagement: Engagement) -> EngagementFigures:

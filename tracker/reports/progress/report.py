@@ -18,10 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker.assessments import framework
 from tracker.assessments.summary import Figures, section_means_by_round
-from tracker.billing import rule
 from tracker.billing.queries import income_invoiced
-from tracker.database import dsum
-from tracker.days.figures import EngagementFigures, figures_of
+from tracker.days.figures import EngagementFigures, day_sums, figures_from
 from tracker.days.models import Activity, DayState, SupportDay
 from tracker.engagements.models import Engagement
 from tracker.exports import Column
@@ -112,30 +110,24 @@ def _days(value) -> Decimal:
     return Decimal(value or ZERO).quantize(HUNDREDTH)
 
 
-def activity_rows(session: Session, engagement: Engagement) -> list[ActivityRow]:
-    """Days and £ by activity in one aggregate query, in the activities' own order."""
-    done = SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED])
-    stmt = (
-        sa.select(
-            SupportDay.activity,
-            dsum(sa.case((done, SupportDay.days), else_=0)),
-            dsum(sa.case((SupportDay.state == DayState.PLANNED, SupportDay.days), else_=0)),
-            dsum(sa.case((sa.and_(done, SupportDay.billable), SupportDay.days), else_=0)),
-        )
-        .where(SupportDay.engagement_id == engagement.id)
-        .group_by(SupportDay.activity)
-    )
-    found = {Activity(activity): (delivered, planned, billable) for activity, delivered, planned, billable in session.execute(stmt)}
+def activity_figures(session: Session, engagement: Engagement) -> tuple[list[ActivityRow], EngagementFigures]:
+    """Days and £ by activity, in the activities' own order, and the engagement's figures
+    as their totals: one pair of aggregate queries (tracker/days/figures.py day_sums).
+    £ is the pricing rule's: pricing lines never span activities, so the activities'
+    £ add up to the engagement's exactly."""
+    sums = {Activity(activity): row for (_engagement, activity), row in
+            day_sums(session, [engagement.id], by_activity=True).items()}
     billed = engagement.is_billable_kind
-    # £ by the pricing rule (docs/finance.md): sums of pricing lines, as on the invoice.
-    priced = {Activity(row.activity): (Decimal(int(row.pennies)) / 100).quantize(HUNDREDTH) for row in session.execute(
-        rule.priced({"activity": SupportDay.activity}, SupportDay.engagement_id == engagement.id))}
-    return [
-        ActivityRow(activity, _days(delivered), _days(planned), _days(billable),
-                    priced.get(activity, ZERO) if billed else ZERO)
-        for activity in Activity if activity in found
-        for delivered, planned, billable in [found[activity]]
+    rows = [
+        ActivityRow(activity, _days(s["delivered"]), _days(s["planned"]), _days(s["billable"]),
+                    (Decimal(int(s.get("pennies") or 0)) / 100).quantize(HUNDREDTH) if billed else ZERO)
+        for activity in Activity if activity in sums for s in [sums[activity]]
     ]
+    return rows, figures_from(engagement, list(sums.values()))
+
+
+def activity_rows(session: Session, engagement: Engagement) -> list[ActivityRow]:
+    return activity_figures(session, engagement)[0]
 
 
 def next_planned_days(session: Session, engagement_id: int, today: date, limit: int = NEXT_DAYS) -> list[PlannedDay]:
@@ -151,7 +143,7 @@ def next_planned_days(session: Session, engagement_id: int, today: date, limit: 
 
 
 def progress_report(session: Session, engagement: Engagement, today: date) -> ProgressReport:
-    figures = figures_of(session, engagement)
+    activities, figures = activity_figures(session, engagement)
     if not engagement.is_billable_kind:
         figures = replace(figures, income_delivered=ZERO)  # shared-service development is not billed
     by_round = section_means_by_round(session, engagement.id)
@@ -159,7 +151,7 @@ def progress_report(session: Session, engagement: Engagement, today: date) -> Pr
     return ProgressReport(
         engagement=engagement,
         today=today,
-        activities=activity_rows(session, engagement),
+        activities=activities,
         figures=figures,
         income_invoiced=income_invoiced(session, [engagement.id])[engagement.id],
         section_titles={s.number: s.title for s in framework.current_version(session).sections},

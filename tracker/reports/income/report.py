@@ -274,7 +274,8 @@ def _chart(session: Session, by_month_client: pd.DataFrame, start: date, end: da
     grid = by_month_client.set_index(["month", "client"])["net"].unstack(fill_value=ZERO)
     clients = sorted(grid.columns, key=lambda c: names.get(c, c))
     grid = grid.reindex(index=months, columns=clients, fill_value=ZERO)
-    return [(month_of_key(m), [(names.get(c, c), grid.at[m, c]) for c in clients]) for m in months]
+    cells = grid.to_dict("index")
+    return [(month_of_key(m), [(names.get(c, c), cells[m][c]) for c in clients]) for m in months]
 
 
 def income_report(session: Session, start: date, end: date, by: str = "month",
@@ -296,15 +297,16 @@ def income_report(session: Session, start: date, end: date, by: str = "month",
     labels = _labels(session, by, keys)
     labels[SEVERAL] = SEVERAL_LABEL
     rows = []
+    found = {} if delivered_by is None else delivered_by.to_dict("index")  # one conversion, not 4 lookups a row
+    nothing = {"days": ZERO, "net": ZERO, "wip": ZERO, "written_off": ZERO}
     for key in keys:
-        has = delivered_by is not None and key in delivered_by.index
+        done = found.get(key, nothing)
         rows.append(IncomeRow(
-            key=key, label=labels.get(key, key), days=delivered_by.at[key, "days"] if has else ZERO,
-            net_delivered=delivered_by.at[key, "net"] if has else ZERO, net_invoiced=billed.get(key, ZERO),
+            key=key, label=labels.get(key, key), days=done["days"],
+            net_delivered=done["net"], net_invoiced=billed.get(key, ZERO),
             net_paid=received.get(key, ZERO) if by in PAID_BY else None,
             outstanding=owed.get(key, ZERO) if by in OUTSTANDING_BY else None,
-            wip=delivered_by.at[key, "wip"] if has else ZERO,
-            written_off=delivered_by.at[key, "written_off"] if has else ZERO,
+            wip=done["wip"], written_off=done["written_off"],
         ))
     if by != "month":
         rows.sort(key=lambda r: (r.key == SEVERAL, r.label.casefold(), r.key))

@@ -84,9 +84,13 @@ SELECT month, client_id, SUM(hundredths) AS day_hundredths, SUM(pennies) AS penn
 FROM (
   -- rates of a whole number of pennies a quarter day (tracker/billing/rule.py): the days summed
   -- in quarters by month and engagement, then priced with the engagement's rate
-  SELECT s.month, e.client_id, SUM(s.quarters) * 25 AS hundredths,
-         SUM(s.quarters * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS pennies,
-         SUM(s.wip * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4) AS wip
+  -- (the rate test a CASE: as a join filter PostgreSQL misjudges how many engagements pass it)
+  SELECT s.month, e.client_id, SUM(CASE WHEN CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0 THEN s.quarters ELSE 0 END) * 25
+           AS hundredths,
+         SUM(CASE WHEN CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
+                  THEN s.quarters * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4 ELSE 0 END) AS pennies,
+         SUM(CASE WHEN CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
+                  THEN s.wip * CAST(ROUND(e.day_rate * 100) AS BIGINT) / 4 ELSE 0 END) AS wip
   FROM (
     SELECT {month} AS month, d.engagement_id, SUM(CAST(ROUND(d.days * 4) AS BIGINT)) AS quarters,
            SUM(CASE WHEN d.state = 'delivered' AND NOT d.written_off
@@ -96,7 +100,7 @@ FROM (
     WHERE d.state IN ('delivered', 'invoiced') AND d.billable AND d.worked_on >= :start AND d.worked_on <= :end
     GROUP BY 1, 2
   ) s JOIN engagements e ON e.id = s.engagement_id
-  WHERE e.kind = 'support_package' AND CAST(ROUND(e.day_rate * 100) AS BIGINT) % 4 = 0
+  WHERE e.kind = 'support_package'
   GROUP BY 1, 2
   UNION ALL
   -- the other rates: pricing lines, each rounded half-up once

@@ -20,7 +20,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -117,24 +120,36 @@ def _dsum_sqlite(element, compiler, **kw):
     return "(COALESCE(SUM(CAST(ROUND((%s) * 100) AS INTEGER)), 0) / 100.0)" % inner
 
 
-class year_month(FunctionElement):
-    """YYYYMM of a date as an integer (one GROUP BY term for a month)."""
+class year_month(ColumnElement):
+    """YYYYMM of a date as an integer (one GROUP BY term for a month).
+
+    A column expression, not a SQL function object: SQLAlchemy treats a function as a FROM
+    item too, and groups by a function through its memoized columns, which a copy made
+    for a subquery's columns (tracker/billing/rule.py) shares with the original, so
+    GROUP BY rendered the original column."""
 
     inherit_cache = True
-    name = "year_month"
     type = sa.Integer()
+    _traverse_internals = [("date", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, date_column) -> None:
+        self.date = coercions.expect(roles.ExpressionElementRole, date_column)
+
+    @property
+    def _from_objects(self):
+        return self.date._from_objects
 
 
 @compiles(year_month)
 def _year_month_default(element, compiler, **kw):
-    inner = compiler.process(element.clauses, **kw)
+    inner = compiler.process(element.date, **kw)
     return f"(CAST(EXTRACT(YEAR FROM {inner}) AS INTEGER) * 100 + CAST(EXTRACT(MONTH FROM {inner}) AS INTEGER))"
 
 
 @compiles(year_month, "sqlite")
 def _year_month_sqlite(element, compiler, **kw):
     # One strftime a row, not two: at a year of national days the month is most of the aggregate's cost.
-    return "CAST(STRFTIME('%%Y%%m', %s) AS INTEGER)" % compiler.process(element.clauses, **kw)
+    return "CAST(STRFTIME('%%Y%%m', %s) AS INTEGER)" % compiler.process(element.date, **kw)
 
 
 # --- PostgreSQL connection set-up ---------------------------------------------

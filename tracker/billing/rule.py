@@ -25,6 +25,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql import visitors
 
 from tracker.billing.models import InvoiceDayClaim
 from tracker.database import year_month
@@ -108,11 +109,25 @@ def _rounded_lines(keys: dict, *where) -> sa.Select:
 
 def _day_side(expression) -> bool:
     """True when an expression reads support_days and no other table."""
-    element = expression.__clause_element__() if hasattr(expression, "__clause_element__") else expression
-    return {table.name for table in sql_util.find_tables(element, check_columns=True)} == {SupportDay.__tablename__}
+    return {table.name for table in sql_util.find_tables(_element(expression), check_columns=True)} == {
+        SupportDay.__tablename__}
 
 
-def _whole_penny_sums(keys: dict, *where) -> sa.Select:
+def _element(expression):
+    return expression.__clause_element__() if hasattr(expression, "__clause_element__") else expression
+
+
+def _columns_of(expression) -> list:
+    return [part for part in visitors.iterate(_element(expression)) if isinstance(part, sa.Column)]
+
+
+def _on(subquery, expression):
+    """The expression over the subquery's columns of the same names instead of the table's."""
+    return visitors.replacement_traverse(
+        _element(expression), {}, lambda part: subquery.c[part.key] if isinstance(part, sa.Column) else None)
+
+
+def _whole_penny_sums(keys: dict, *where, dates_first: bool = False) -> sa.Select:
     """The same columns for the engagements whose quarter days are whole pennies,
     summed by day (exactly the pricing lines' sums), in two steps: the days are
     summed in quarters by engagement (and the keys read from the day: month,
@@ -120,6 +135,13 @@ def _whole_penny_sums(keys: dict, *where) -> sa.Select:
     sums are joined to their engagement for its rate, kind and client. A
     national year is 265,000 days; joining each to its engagement was most of
     the report's time.
+
+    With ``dates_first`` a key computed from a day's columns (the month of worked_on)
+    is computed after a first grouping by the columns themselves: on SQLite that
+    grouping follows the (worked_on, engagement_id …) index with no sort, and each
+    month is computed per date and engagement (95,000 in a year), not per day (0.43 s
+    to 0.39 s). PostgreSQL sorts either way and the extra step costs it a second sort
+    (0.39 s to 0.65 s), so it is asked for on SQLite only (see priced()).
 
     Work in progress is a delivered day no live invoice claims. An invoiced day is
     never WIP: it is claimed by a live invoice or written off (a rule `flask check`
@@ -131,13 +153,31 @@ def _whole_penny_sums(keys: dict, *where) -> sa.Select:
     claimed = sa.exists().where(InvoiceDayClaim.support_day_id == SupportDay.id)
     wip = sa.and_(SupportDay.state == DayState.DELIVERED, SupportDay.written_off.is_(False), ~claimed)
     as_int = lambda total: sa.cast(sa.func.sum(total), sa.BigInteger)  # noqa: E731  (PostgreSQL: SUM(bigint) is NUMERIC)
+    sums = (as_int(q).label("quarters"), as_int(sa.case((wip, q), else_=0)).label("wip"),
+            as_int(sa.case((SupportDay.written_off.is_(True), q), else_=0)).label("written_off"))
+    days = SupportDay.__table__
+    if dates_first and any(not isinstance(_element(key), sa.Column) for key in day_keys.values()):
+        # Engagement first: the regrouping below then reads its input in order.
+        columns = [days.c.engagement_id, *{c.key: c for key in day_keys.values() for c in _columns_of(key)
+                                           if c.key != "engagement_id"}.values()]
+        source = (sa.select(*columns, *sums)
+                  .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
+                         *day_where)
+                  .group_by(*columns)
+                  .subquery("by_day"))
+        day_keys = {name: _on(source, key) for name, key in day_keys.items()}
+        engagement_id, sums = source.c.engagement_id, tuple(as_int(source.c[s.name]).label(s.name) for s in sums)
+        source_where: list = []
+    else:
+        source, engagement_id = days, days.c.engagement_id
+        source_where = [SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
+                        *day_where]
     by_engagement = (
         sa.select(*(column.label(name) for name, column in day_keys.items()),
-                  SupportDay.engagement_id.label("sum_engagement_id"), as_int(q).label("quarters"),
-                  as_int(sa.case((wip, q), else_=0)).label("wip"),
-                  as_int(sa.case((SupportDay.written_off.is_(True), q), else_=0)).label("written_off"))
-        .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True), *day_where)
-        .group_by(*day_keys.values(), *_not_in(day_keys, [SupportDay.engagement_id]))
+                  engagement_id.label("sum_engagement_id"), *sums)
+        .select_from(source)
+        .where(*source_where)
+        .group_by(*day_keys.values(), *_not_in(day_keys, [engagement_id]))
         .subquery("by_engagement")
     )
     rate = rate_pennies()
@@ -159,10 +199,12 @@ def _whole_penny_sums(keys: dict, *where) -> sa.Select:
     )
 
 
-def priced(keys: dict, *where) -> sa.Select:
+def priced(keys: dict, *where, dates_first: bool = False) -> sa.Select:
     """Sums of pricing lines grouped by the keys: key columns, quarters,
-    pennies, wip, written_off (integers; pounds = pennies / 100)."""
-    lines = sa.union_all(_whole_penny_sums(keys, *where), _rounded_lines(keys, *where)).subquery("priced_lines")
+    pennies, wip, written_off (integers; pounds = pennies / 100). ``dates_first``
+    (for SQLite; see _whole_penny_sums) changes how, not what, it sums."""
+    lines = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first),
+                         _rounded_lines(keys, *where)).subquery("priced_lines")
     key_columns = [lines.c[name] for name in keys]
     return (
         sa.select(*key_columns, sa.func.coalesce(sa.func.sum(lines.c.quarters), 0).label("quarters"),

@@ -3,6 +3,7 @@ groups only the other rates into pricing lines: the pennies, WIP and write-offs 
 be exactly those of grouping everything into pricing lines, for any mix of rates,
 days and keys, and with days on a live invoice."""
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -63,14 +64,14 @@ def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
     issued(session, world.client_a, up_to=date(2026, 9, 30))
     draft(session, world.client_a, up_to=date(2026, 10, 31))
     where = (SupportDay.worked_on >= date(2026, 9, 1), SupportDay.worked_on <= date(2026, 11, 30))
-    for name, keys in KEYS.items():
-        fast = as_set(session, rule.priced(keys, *where))
-        assert fast == as_set(session, every_line_rounded(keys, *where)), name
+    for (name, keys), dates_first in itertools.product(KEYS.items(), (False, True)):
+        fast = as_set(session, rule.priced(keys, *where, dates_first=dates_first))
+        assert fast == as_set(session, every_line_rounded(keys, *where)), (name, dates_first)
         assert len(fast) > 1, name
         # A filter on the engagement (one client) as well as on the days.
         one_client = (*where, Engagement.client_id == world.client_a.id)
-        fast = as_set(session, rule.priced(keys, *one_client))
-        assert fast == as_set(session, every_line_rounded(keys, *one_client)), name
+        fast = as_set(session, rule.priced(keys, *one_client, dates_first=dates_first))
+        assert fast == as_set(session, every_line_rounded(keys, *one_client)), (name, dates_first)
         assert fast and fast != as_set(session, rule.priced(keys, *where)), name
     total = session.execute(rule.priced({"client": Engagement.client_id}, *where)).all()
     assert 0 < sum(r.wip for r in total) < sum(r.pennies for r in total)  # claimed days are not WIP

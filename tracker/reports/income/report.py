@@ -118,7 +118,7 @@ def _pounds(pennies) -> Decimal:
 
 
 @functools.cache
-def _delivered_statement(keys: tuple[str, ...], one_client: bool) -> sa.Select:
+def _delivered_statement(keys: tuple[str, ...], one_client: bool, on_sqlite: bool) -> sa.Select:
     """The pricing rule's sums by the given keys over the days from ``start`` to ``end``
     (of client ``client_id`` when one_client), as bound parameters: built once per keys,
     as building the rule's statement costs milliseconds. The month is the rule's YYYYMM
@@ -129,14 +129,14 @@ def _delivered_statement(keys: tuple[str, ...], one_client: bool) -> sa.Select:
              SupportDay.worked_on <= sa.bindparam("end", type_=sa.Date)]
     if one_client:
         where.append(Engagement.client_id == sa.bindparam("client_id", type_=sa.Integer))
-    return rule.priced({k: columns[k] for k in keys}, *where)
+    return rule.priced({k: columns[k] for k in keys}, *where, dates_first=on_sqlite)
 
 
 def delivered(session: Session, start: date, end: date, keys: list[str], client_id: int | None = None) -> pd.DataFrame:
     """Days and £ delivered, £ not yet on a live invoice (WIP) and £ written
     off, summed over pricing lines (tracker/billing/rule.py) grouped by the
     given keys (month, client, engagement, staff, activity)."""
-    stmt = _delivered_statement(tuple(keys), bool(client_id))
+    stmt = _delivered_statement(tuple(keys), bool(client_id), session.get_bind().dialect.name == "sqlite")
     params = {"start": start, "end": end} | ({"client_id": client_id} if client_id else {})
 
     def key(name, value):

@@ -10,10 +10,31 @@ import io
 from werkzeug.test import EnvironBuilder
 
 
+class Connection(io.BytesIO):
+    """A request body as a server's socket gives it: reading past its end would wait for
+    bytes that never come (here: fails the test)."""
+
+    def read(self, size=-1):
+        if self.tell() >= len(self.getbuffer()):
+            raise AssertionError("read past the declared body: a real connection would hang here")
+        return super().read(size)
+
+    def readinto(self, buffer):
+        if self.tell() >= len(self.getbuffer()):
+            raise AssertionError("read past the declared body: a real connection would hang here")
+        return super().readinto(buffer)
+
+    def readline(self, size=-1):
+        if self.tell() >= len(self.getbuffer()):
+            raise AssertionError("read past the declared body: a real connection would hang here")
+        return super().readline(size)
+
+
 def call(app, path: str, body: bytes, **environ) -> tuple[str, io.BytesIO]:
     builder = EnvironBuilder(path=path, method="POST", data=body, content_type="text/csv")
     env = builder.get_environ()
-    stream = io.BytesIO(body)
+    stream = Connection(body)
+    env.pop("wsgi.input_terminated", None)  # as a plain server gives it: its end is the declared length
     env.update({"wsgi.input": stream, **environ})
     status: list[str] = []
     response = app.wsgi_app(env, lambda s, headers, exc_info=None: status.append(s))

@@ -300,10 +300,12 @@ def income_invoiced(session: Session, engagement_ids) -> dict[int, Decimal]:
     ids = list(engagement_ids)
     if not ids:
         return {}
+    # "Not on a draft" as NOT EXISTS, not a join: PostgreSQL hashed every invoice to join an
+    # engagement's few hundred lines (9 ms at national scale); this looks up each line's own.
+    on_draft = sa.exists().where(Invoice.id == InvoiceLine.invoice_id, Invoice.status == InvoiceStatus.DRAFT)
     stmt = (
         sa.select(InvoiceLine.engagement_id, dsum(InvoiceLine.net))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(InvoiceLine.engagement_id.in_(ids), Invoice.status != InvoiceStatus.DRAFT)
+        .where(InvoiceLine.engagement_id.in_(ids), ~on_draft)
         .group_by(InvoiceLine.engagement_id)
     )
     found = {row[0]: row[1] for row in session.execute(stmt)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.factories import TODAY, day, goal, issued, milestone, sap_response, sap_round, seed_days
+from tests.factories import TODAY, day, draft, goal, issued, milestone, sap_response, sap_round, seed_days
 from tracker.days.models import Activity
 from tracker.reports.progress.report import activity_table, progress_report
 
@@ -102,3 +102,11 @@ def test_the_export_table_adds_up(session, world):
     assert [c.key for c in columns] == ["activity", "days_delivered", "days_planned", "income_delivered"]
     assert sum(r["income_delivered"] for r in rows) == totals["income_delivered"] == Decimal("10000.00")
     assert sum(r["days_delivered"] for r in rows) == totals["days_delivered"] == Decimal("20.00")
+
+
+def test_a_draft_is_not_invoiced_income(session, world):
+    seed_days(session, world)
+    issued(session, world.client_a, up_to=date(2026, 9, 30))
+    day(session, world.engagement_a, world.staff["s1"], date(2026, 10, 6), "1", "tools")
+    draft(session, world.client_a, up_to=date(2026, 10, 31))  # £500 on a draft, not yet invoiced
+    assert progress_report(session, world.engagement_a, TODAY).income_invoiced == Decimal("10000.00")

@@ -161,7 +161,7 @@ def _postgresql_on_connect(dbapi_connection, connection_record):
     compiling took 0.3-0.9 s of CPU for a query that runs in 0.45 s without it. The
     app's statements are short or are aggregates read once and kept (results_cache),
     never long enough to repay the compiler."""
-    if not type(dbapi_connection).__module__.startswith("psycopg"):
+    if type(dbapi_connection).__module__.split(".")[0] != "psycopg":  # psycopg 3 (not psycopg2)
         return
     autocommit = dbapi_connection.autocommit
     dbapi_connection.autocommit = True  # a SET outside any transaction, kept for the connection's life

@@ -11,6 +11,8 @@ refused by nginx or is refused by the app as 413, and is not worth reading)
 is read and thrown away. The input is counted as the app reads it (by any of
 read, readinto, readline), so only what is left of the declared length is read:
 reading past it, a plain server's connection would wait for bytes that never come.
+The rest is read when the view has returned, so a view must read the body before
+returning (no view streams its request body lazily into its response).
 """
 
 from __future__ import annotations
@@ -62,7 +64,12 @@ class _CountedInput:
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.readline, b"")
 
+    def readall(self) -> bytes:
+        return self._counted(self._stream.read())
+
     def __getattr__(self, name: str) -> Any:
+        if name.startswith(("read", "peek")):  # any other way of reading would go uncounted
+            raise AttributeError(name)
         return getattr(self._stream, name)
 
 

@@ -107,6 +107,11 @@ def _rounded_lines(keys: dict, *where) -> sa.Select:
                      lines.c.written_off)
 
 
+def _reads_days(expression) -> bool:
+    return SupportDay.__tablename__ in {getattr(table, "name", None) for table in sql_util.find_tables(
+        _element(expression), check_columns=True, include_selects=True)}
+
+
 def _day_side(expression) -> bool:
     """True when an expression reads support_days and no other table."""
     return {table.name for table in sql_util.find_tables(_element(expression), check_columns=True)} == {
@@ -203,8 +208,16 @@ def priced(keys: dict, *where, dates_first: bool = False) -> sa.Select:
     """Sums of pricing lines grouped by the keys: key columns, quarters,
     pennies, wip, written_off (integers; pounds = pennies / 100). ``dates_first``
     (for SQLite; see _whole_penny_sums) changes how, not what, it sums."""
-    lines = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first),
-                         _rounded_lines(keys, *where)).subquery("priced_lines")
+    if all(_day_side(e) or not _reads_days(e) for e in (*keys.values(), *where)):
+        parts = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first), _rounded_lines(keys, *where))
+    else:
+        # A key or condition reading the day together with another table (a join condition, a
+        # correlated EXISTS) cannot be applied to days summed by engagement: price every day
+        # through pricing lines instead (the same pennies, slower).
+        every = pricing_lines(keys, *where)
+        parts = sa.select(*(every.c[name] for name in keys), every.c.quarters, every.c.pennies, every.c.wip,
+                          every.c.written_off)
+    lines = parts.subquery("priced_lines")
     key_columns = [lines.c[name] for name in keys]
     return (
         sa.select(*key_columns, sa.func.coalesce(sa.func.sum(lines.c.quarters), 0).label("quarters"),

@@ -90,6 +90,9 @@ def _day_sums(by_activity: bool) -> sa.Select:
     )
 
 
+_NO_DAYS = {"delivered": ZERO, "planned": ZERO, "billable": ZERO, "days_off": ZERO}
+
+
 def day_sums(session: Session, ids: list[int], by_activity: bool = False) -> dict[tuple, dict]:
     """{(engagement_id,) or (engagement_id, activity): {delivered, planned, billable,
     days_off, pennies, written_off}} in two queries: the day sums and the pricing rule's
@@ -101,7 +104,10 @@ def day_sums(session: Session, ids: list[int], by_activity: bool = False) -> dic
         sums[tuple(row[:2] if by_activity else row[:1])] = {
             "delivered": row.delivered, "planned": row.planned, "billable": row.billable, "days_off": row.days_off}
     for row in session.execute(_priced(by_activity), {"ids": ids}):
-        sums[tuple(row[:2] if by_activity else row[:1])].update(pennies=row.pennies, written_off=row.written_off)
+        # A day committed between the two queries (PostgreSQL reads each at its own snapshot)
+        # can give a priced key the day sums lack: it counts from the next read on.
+        sums.setdefault(tuple(row[:2] if by_activity else row[:1]), dict(_NO_DAYS)).update(
+            pennies=row.pennies, written_off=row.written_off)
     return sums
 
 

@@ -73,6 +73,13 @@ def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
         fast = as_set(session, rule.priced(keys, *one_client, dates_first=dates_first))
         assert fast == as_set(session, every_line_rounded(keys, *one_client)), (name, dates_first)
         assert fast and fast != as_set(session, rule.priced(keys, *where)), name
+    # A condition reading the day and the engagement together cannot be split between the
+    # day sums and the engagement join: the rule prices such a query by pricing lines.
+    mixed = sa.or_(SupportDay.worked_on >= date(2026, 10, 1), Engagement.client_id == world.client_b.id)
+    for name, keys in KEYS.items():
+        fast = as_set(session, rule.priced(keys, *where, mixed))
+        assert fast == as_set(session, every_line_rounded(keys, *where, mixed)), name
+        assert fast != as_set(session, rule.priced(keys, *where)), name
     total = session.execute(rule.priced({"client": Engagement.client_id}, *where)).all()
     assert 0 < sum(r.wip for r in total) < sum(r.pennies for r in total)  # claimed days are not WIP
     assert sum(r.written_off for r in total) > 0

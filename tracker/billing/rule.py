@@ -58,9 +58,13 @@ def _not_in(keys: dict, grain: list) -> list:
     return [column for column in grain if str(column) not in given]
 
 
+def _billable_days() -> tuple:
+    """Delivered (or invoiced) billable days: the days the rule prices."""
+    return (SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True))
+
+
 def _delivered_billable(*where) -> tuple:
-    return (SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
-            Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
+    return (*_billable_days(), Engagement.kind == EngagementKind.SUPPORT_PACKAGE, *where)
 
 
 def _whole_pennies(rate):
@@ -165,18 +169,13 @@ def _whole_penny_sums(keys: dict, *where, dates_first: bool = False) -> sa.Selec
         # Engagement first: the regrouping below then reads its input in order.
         columns = [days.c.engagement_id, *{c.key: c for key in day_keys.values() for c in _columns_of(key)
                                            if c.key != "engagement_id"}.values()]
-        source = (sa.select(*columns, *sums)
-                  .where(SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
-                         *day_where)
-                  .group_by(*columns)
-                  .subquery("by_day"))
+        source = sa.select(*columns, *sums).where(*_billable_days(), *day_where).group_by(*columns).subquery("by_day")
         day_keys = {name: _on(source, key) for name, key in day_keys.items()}
         engagement_id, sums = source.c.engagement_id, tuple(as_int(source.c[s.name]).label(s.name) for s in sums)
         source_where: list = []
     else:
         source, engagement_id = days, days.c.engagement_id
-        source_where = [SupportDay.state.in_([DayState.DELIVERED, DayState.INVOICED]), SupportDay.billable.is_(True),
-                        *day_where]
+        source_where = [*_billable_days(), *day_where]
     by_engagement = (
         sa.select(*(column.label(name) for name, column in day_keys.items()),
                   engagement_id.label("sum_engagement_id"), *sums)

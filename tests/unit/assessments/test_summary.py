@@ -123,3 +123,38 @@ def test_chart_series_and_progress_follow_the_dates(session, rounds):
         ("Baseline", {1: D("2.18"), 2: D("2.00"), 3: D("1.89")}),
         ("6-month review", {1: D("3.00"), 2: D("2.63")}),
     ]
+
+
+
+def test_progress_figures_of_every_round_in_one_statement(session, world, rounds):
+    """The progress report's section figures are each round's own summary (n, count,
+    total, lowest, highest), another engagement's scores stay out, a round with no
+    scores has none, and more rounds cost no more statements."""
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from tracker.extensions import db  # noqa: PLC0415
+
+    other = sap_round(session, world.engagement_b, "Baseline", date(2026, 7, 1))
+    sap_response(session, other, "Board", {"1.1": 1, "2.1": 1, "3.1": 1})
+    engagement_id = world.engagement_a.id
+
+    def figures_and_statements():
+        statements = []
+
+        def count(conn, cursor, statement, *args):
+            if statement.lstrip().startswith("SELECT"):  # not a transaction's BEGIN
+                statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            return section_means_by_round(session, engagement_id), statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    progress, before = figures_and_statements()
+    for assessment, figures in progress:
+        assert figures == {s.number: s.figures for s in summarise(session, assessment).sections if s.figures.count}
+    sap_round(session, world.engagement_a, "12-month review", date(2027, 7, 1))
+    progress, after = figures_and_statements()
+    assert [(r.label, figures) for r, figures in progress][-1] == ("12-month review", {})
+    assert len(after) == len(before) == 2, after  # the rounds, then the figures of all of them

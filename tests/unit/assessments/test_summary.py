@@ -36,9 +36,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import sap_response, sap_round
 from tracker.assessments.summary import chart_series, section_means_by_round, summarise
+from tracker.extensions import db
 
 D = Decimal
 
@@ -130,10 +132,6 @@ def test_progress_figures_of_every_round_in_one_statement(session, world, rounds
     """The progress report's section figures are each round's own summary (n, count,
     total, lowest, highest), another engagement's scores stay out, a round with no
     scores has none, and more rounds cost no more statements."""
-    import sqlalchemy as sa  # noqa: PLC0415
-
-    from tracker.extensions import db  # noqa: PLC0415
-
     other = sap_round(session, world.engagement_b, "Baseline", date(2026, 7, 1))
     sap_response(session, other, "Board", {"1.1": 1, "2.1": 1, "3.1": 1})
     engagement_id = world.engagement_a.id

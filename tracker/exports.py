@@ -7,13 +7,14 @@ pandas only shapes already-aggregated rows here (never sums a table).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
+
+from tracker import xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv"  # Flask adds "; charset=utf-8"
@@ -72,45 +73,28 @@ def to_xlsx(title: str, columns: list[Column], rows: list[dict], totals: dict | 
             subtitle: str = "") -> bytes:
     """One sheet: the title (and subtitle), a styled header row, the rows with each
     column's number format, a bold totals row; panes frozen below the header.
-    Written row by row (openpyxl's write-only mode): no sheet of cells is built."""
-    from openpyxl import Workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
-    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: PLC0415
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report")  # characters Excel refuses
+    Written straight as SpreadsheetML (tracker/xlsx.py), a row at a time."""
     header_row = 4 if subtitle else 3
-    for index, column in enumerate(columns, start=1):
+    widths = []
+    for column in columns:
         width = max([len(column.header)] + [len(str(r.get(column.key) or "")) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 10), 60)
-    sheet.freeze_panes = f"A{header_row + 1}"
-
-    def styled(value, **style) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
-
-    sheet.append([styled(escape_formula(title), font=Font(bold=True, size=14))])
+        widths.append(min(max(width, 10), 60))
+    book = xlsx.Workbook(re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report", widths,  # characters Excel refuses
+                         frozen_rows=header_row)
+    book.append([(escape_formula(title), book.style(xlsx.Style(bold=True, size=14)))])
     if subtitle:
-        sheet.append([styled(escape_formula(subtitle), font=Font(italic=True, color="555555"))])
-    sheet.append([])
-    head = {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor="0B5563"),
-            "alignment": Alignment(wrap_text=True, vertical="top")}
-    sheet.append([styled(column.header, **head) for column in columns])
-    formats = [FORMATS.get(column.kind) for column in columns]
+        book.append([(escape_formula(subtitle), book.style(xlsx.Style(italic=True, color="555555")))])
+    book.append([])
+    head = book.style(xlsx.Style(bold=True, color="FFFFFF", fill="0B5563", wrap=True))
+    book.append([(column.header, head) for column in columns])
+    styles = [book.style(xlsx.Style(number_format=FORMATS.get(column.kind, ""))) for column in columns]
     for row in rows:
-        sheet.append([styled(_cell(row.get(c.key), c.kind), number_format=fmt) if fmt else _cell(row.get(c.key), c.kind)
-                      for c, fmt in zip(columns, formats, strict=True)])
+        book.append([(_cell(row.get(c.key), c.kind), style) for c, style in zip(columns, styles, strict=True)])
     if totals is not None:
-        bold, rule = Font(bold=True), Border(top=Side(style="thin"))
-        sheet.append([styled(_cell(totals.get(c.key), c.kind) if c.key in totals else "", font=bold, border=rule,
-                             **({"number_format": fmt} if fmt else {}))
-                      for c, fmt in zip(columns, formats, strict=True)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        book.append([(_cell(totals.get(c.key), c.kind) if c.key in totals else "",
+                      book.style(xlsx.Style(bold=True, top_rule=True, number_format=FORMATS.get(c.kind, ""))))
+                     for c in columns])
+    return book.save()
 
 
 def export(fmt: str, title: str, columns: list[Column], rows: list[dict], totals: dict | None = None,

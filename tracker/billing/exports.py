@@ -21,6 +21,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import xlsx
 from tracker.billing import specs
 from tracker.billing.models import Invoice, InvoiceStatus, Refund
 from tracker.exports import escape_formula
@@ -142,30 +143,21 @@ def to_csv(data: list[dict]) -> str:
 
 
 def to_xlsx(data: list[dict]) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
-    from openpyxl.styles import Font  # noqa: PLC0415  (heavy; only when a spreadsheet is read or written)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Ledger"
-    sheet.append([label for _, label in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    """The ledger as one sheet: a bold header frozen at the top, money and dates in
+    their formats, text always text (tracker/xlsx.py never writes a formula)."""
+    book = xlsx.Workbook("Ledger", widths=[], frozen_rows=1)
+    bold, plain = book.style(xlsx.Style(bold=True)), book.style(xlsx.PLAIN)
+    money, day = book.style(xlsx.Style(number_format="#,##0.00")), book.style(xlsx.Style(number_format="yyyy-mm-dd"))
+    book.append([(label, bold) for _, label in COLUMNS])
     for row in data:
-        values = []
+        cells = []
         for key, _ in COLUMNS:
             value = row[key]
-            values.append(escape_formula(value) if isinstance(value, str) else value)
-        sheet.append(values)
-        for index, (key, _) in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=index)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
+            if isinstance(value, str):
+                cells.append((escape_formula(value), plain))
             elif key in MONEY:
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+                cells.append((value, money))
+            else:
+                cells.append((value, day if isinstance(value, date) else plain))
+        book.append(cells)
+    return book.save()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from tracker.exports import Column
 from tracker.reports.income.report import IncomeReport
 
@@ -20,8 +18,8 @@ def income_table(report: IncomeReport) -> tuple[list[Column], list[dict], dict]:
         Column("wip", "£ work in progress (net)", "money"),
         Column("written_off", "£ written off (net)", "money"),
     ]
-    rows = [asdict(r) for r in report.rows]
-    return columns, rows, asdict(report.totals)
+    rows = [dict(vars(r)) for r in report.rows]  # shallow: its values are str and Decimal (asdict deep-copies)
+    return columns, rows, dict(vars(report.totals))
 
 
 def income_title(report: IncomeReport) -> str:

@@ -7,7 +7,6 @@ pandas only shapes already-aggregated rows here (never sums a table).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -79,8 +78,7 @@ def to_xlsx(title: str, columns: list[Column], rows: list[dict], totals: dict | 
     for column in columns:
         width = max([len(column.header)] + [len(str(r.get(column.key) or "")) for r in rows[:200]]) + 2
         widths.append(min(max(width, 10), 60))
-    book = xlsx.Workbook(re.sub(r"[\[\]:*?/\\]", "-", title[:28]) or "Report", widths,  # characters Excel refuses
-                         frozen_rows=header_row)
+    book = xlsx.Workbook(title[:28] or "Report", widths, frozen_rows=header_row)
     book.append([(escape_formula(title), book.style(xlsx.Style(bold=True, size=14)))])
     if subtitle:
         book.append([(escape_formula(subtitle), book.style(xlsx.Style(italic=True, color="555555")))])

@@ -13,6 +13,7 @@ described by `Style` values; each distinct one becomes one cell format, which
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EXCEL_EPOCH = date(1899, 12, 30)  # serial day 0, counting Lotus's 29 Feb 1900 as Excel does
 #: Characters XML 1.0 cannot carry at all (a spreadsheet cell cannot hold them either).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters Excel refuses in a sheet name.
+NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+MAX_TEXT = 32_767  # characters in a cell
 FIRST_CUSTOM_FORMAT = 164  # ids below are Excel's built-in formats
 
 
@@ -55,14 +59,36 @@ def column_letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(NOT_XML.sub("", value))
+    return escape(NOT_XML.sub("", value)[:MAX_TEXT])
+
+
+def _number(value) -> str | None:
+    """The number as SpreadsheetML writes it; None for what a cell cannot hold
+    (NaN, infinities, beyond a double's range). -0 is written as 0."""
+    if isinstance(value, Decimal):
+        if not value.is_finite() or (value and abs(value.adjusted()) > 300):
+            return None
+        return f"{value if value else abs(value):f}"
+    if not math.isfinite(value) or (value and abs(math.log10(abs(value))) > 300):
+        return None
+    return repr(value if value else abs(value))
+
+
+def _serial(value: date) -> float | int:
+    """Excel's day number: it counts a 29 Feb 1900 that never was, so days
+    before 1 Mar 1900 are one less than the days since 30 Dec 1899."""
+    if isinstance(value, datetime):
+        days = (value.replace(tzinfo=None) - datetime(1899, 12, 30)).total_seconds() / 86400
+    else:
+        days = (value - EXCEL_EPOCH).days
+    return days - 1 if 0 < days < 61 else days
 
 
 class Workbook:
     """Rows appended in order; `save()` gives the .xlsx bytes."""
 
     def __init__(self, sheet_name: str, widths: list[float], frozen_rows: int = 0):
-        self.sheet_name = NOT_XML.sub("", sheet_name)[:31] or "Sheet1"
+        self.sheet_name = NOT_IN_SHEET_NAME.sub("-", NOT_XML.sub("", sheet_name))[:31].strip("'") or "Sheet1"
         self.widths = widths
         self.frozen_rows = frozen_rows
         self.styles: dict[Style, int] = {PLAIN: 0}
@@ -81,15 +107,13 @@ class Workbook:
             return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
         if isinstance(value, bool):
             return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, Decimal):
-            return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
-        if isinstance(value, (int, float)):
-            return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-        if isinstance(value, datetime):
-            serial = (value - datetime(1899, 12, 30, tzinfo=value.tzinfo)).total_seconds() / 86400
-            return f'<c r="{ref}"{s}><v>{serial!r}</v></c>'
+        if isinstance(value, int):
+            return f'<c r="{ref}"{s}><v>{value}</v></c>'
+        if isinstance(value, (Decimal, float)):
+            number = _number(value)
+            return f'<c r="{ref}"{s}/>' if number is None else f'<c r="{ref}"{s}><v>{number}</v></c>'
         if isinstance(value, date):
-            return f'<c r="{ref}"{s}><v>{(value - EXCEL_EPOCH).days}</v></c>'
+            return f'<c r="{ref}"{s}><v>{_serial(value)!r}</v></c>'
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
 
     def append(self, cells: list[tuple[object, int]]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from xml.etree import ElementTree
 
@@ -92,3 +92,32 @@ def test_a_row_wider_than_the_widths_and_an_awkward_sheet_name():
     sheet = opened(book)
     assert sheet.title == "Tom's \"list\" & more, longer tha"  # 31 characters
     assert sheet["AD1"].value == 29 and sheet.column_dimensions["A"].width == 15
+
+
+def test_what_a_cell_cannot_hold_is_left_empty_or_cut_never_a_broken_file():
+    book = xlsx.Workbook("Edges", widths=[])
+    book.append([(Decimal("NaN"), 0), (Decimal("Infinity"), 0), (float("nan"), 0), (float("-inf"), 0),
+                 (Decimal("1E+400"), 0), (Decimal("-0.00"), 0), (-0.0, 0), ("x\ud800y", 0), ("z" * 40_000, 0)])
+    sheet = opened(book)
+    values = [c.value for c in sheet[1]]
+    assert values[:5] == [None] * 5
+    assert values[5] == 0 and values[6] == 0
+    xml = zipfile.ZipFile(io.BytesIO(book.save())).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>-" not in xml  # a zero credit shows 0.00, not -0.00
+    assert values[7] == "xy" and len(values[8]) == 32_767
+
+
+def test_dates_before_excels_missing_leap_day_and_an_aware_datetime():
+    book = xlsx.Workbook("Old dates", widths=[])
+    day = book.style(xlsx.Style(number_format="yyyy-mm-dd"))
+    book.append([(date(1900, 1, 1), day), (date(1900, 2, 28), day), (datetime(2026, 11, 2, 9, tzinfo=UTC), day)])
+    sheet = load_workbook(io.BytesIO(book.save())).active
+    xml = zipfile.ZipFile(io.BytesIO(book.save())).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A1" s="1"><v>1</v></c>' in xml and '<c r="B1" s="1"><v>59</v></c>' in xml  # Excel's own numbers
+    assert sheet["C1"].value == datetime(2026, 11, 2, 9)
+
+
+def test_the_sheet_name_is_made_one_excel_accepts():
+    assert xlsx.Workbook("Q3: a/b [draft]?*\\", widths=[]).sheet_name == "Q3- a-b -draft----"
+    assert xlsx.Workbook("'" + "x" * 29 + "'s", widths=[]).sheet_name == "x" * 29  # no quote at either end
+    assert xlsx.Workbook("\x01", widths=[]).sheet_name == "Sheet1"

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from tests.factories import day
 from tracker.reports.capacity import report as capacity
 
 NOV = date(2026, 11, 1)
@@ -60,3 +61,12 @@ def test_a_month_without_days_is_all_green(session, capacity_world):
 def test_snapshot_round_trips(session, capacity_world):
     report = capacity.capacity_report(session, NOV)
     assert capacity.from_snapshot(capacity.to_snapshot(report)) == report
+
+
+def test_forward_planned_days_fall_in_their_own_months_at_the_edges(session, capacity_world):
+    b, s2 = capacity_world.engagement_b, capacity_world.staff["s2"]
+    for on, days in ((date(2026, 12, 31), "0.5"), (date(2027, 1, 4), "0.25"), (date(2027, 1, 29), "0.75"),
+                     (date(2027, 2, 1), "1"), (date(2027, 2, 26), "0.5"), (date(2027, 3, 1), "1")):
+        day(session, b, s2, on, days, state="planned")
+    dec, jan, feb = capacity.capacity_report(session, NOV).forward
+    assert (dec.planned, jan.planned, feb.planned) == (Decimal("1.50"), Decimal("1.00"), Decimal("1.50"))  # not March's

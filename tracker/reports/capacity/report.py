@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.database import dsum
-from tracker.dates import add_months, month_key, month_of_key, month_start
+from tracker.dates import add_months, month_start
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementStatus
 from tracker.staff.models import StaffMember
@@ -26,6 +26,7 @@ from tracker.staff.models import StaffMember
 AMBER_FROM = Decimal("0.80")  # of the cap
 FORWARD_MONTHS = 3
 ZERO = Decimal("0.00")
+HUNDREDTH = Decimal("0.01")
 SHARE_PLACES = Decimal("0.0001")
 
 
@@ -64,7 +65,7 @@ class StaffRow:
 
     @property
     def allowed_days(self) -> Decimal:
-        return (self.capacity_days * self.cap_share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return (self.capacity_days * self.cap_share).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -138,10 +139,10 @@ def staff_rows(session: Session, first: date, staff_ids=None) -> list[StaffRow]:
         stmt = stmt.where(StaffMember.id.in_(staff_ids))
     rows = []
     for r in session.execute(stmt):
-        delivered = Decimal(r.delivered).quantize(Decimal("0.01"))
-        planned = Decimal(r.planned).quantize(Decimal("0.01"))
+        delivered = Decimal(r.delivered).quantize(HUNDREDTH)
+        planned = Decimal(r.planned).quantize(HUNDREDTH)
         capacity = Decimal(r.monthly_capacity_days)
-        cap = Decimal(r.external_cap_share).quantize(Decimal("0.01"))
+        cap = Decimal(r.external_cap_share).quantize(HUNDREDTH)
         share = _share(delivered + planned, capacity)
         rows.append(StaffRow(r.id, r.name, r.job_title, capacity, delivered, planned, share, cap,
                              flag_for(share, cap, delivered + planned), r.team))
@@ -159,7 +160,9 @@ class ForwardParts:
 
 def forward_parts(session: Session, first: date, engagement_ids=None) -> ForwardParts:
     months = [add_months(first, i) for i in range(1, FORWARD_MONTHS + 1)]
-    month_expr = month_key(session, SupportDay.worked_on)
+    # Which forward month, by comparing dates (a month's text or number costs a conversion per day).
+    month_expr = sa.case(*[(SupportDay.worked_on < months[i], i - 1) for i in range(1, len(months))],
+                         else_=len(months) - 1)
     planned_stmt = (
         sa.select(SupportDay.engagement_id, month_expr.label("m"), dsum(SupportDay.days).label("days"))
         .where(SupportDay.state == DayState.PLANNED, SupportDay.worked_on >= months[0],
@@ -172,7 +175,7 @@ def forward_parts(session: Session, first: date, engagement_ids=None) -> Forward
         active = sa.and_(active, Engagement.id.in_(engagement_ids))
     planned: dict[int, dict[date, Decimal]] = {}
     for row in session.execute(planned_stmt):
-        planned.setdefault(row.engagement_id, {})[month_of_key(row.m)] = Decimal(row.days)
+        planned.setdefault(row.engagement_id, {})[months[row.m]] = Decimal(row.days)
     used = (  # only active engagements' days: the (engagement_id, state, worked_on) index serves it
         sa.select(SupportDay.engagement_id, dsum(SupportDay.days).label("days"))
         .where(SupportDay.engagement_id.in_(sa.select(Engagement.id).where(active).scalar_subquery()))
@@ -276,11 +279,11 @@ def forward_look(first: date, allowed: Decimal, parts: ForwardParts) -> list[For
                 spread[m] += each
     out = []
     for m in months:
-        est = spread[m].quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        est = spread[m].quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
         total = planned_by_month[m] + est
         share = _share(total, allowed)
-        out.append(ForwardMonth(m, planned_by_month[m].quantize(Decimal("0.01")), est,
-                                allowed.quantize(Decimal("0.01")), share,
+        out.append(ForwardMonth(m, planned_by_month[m].quantize(HUNDREDTH), est,
+                                allowed.quantize(HUNDREDTH), share,
                                 "green" if share is None and total == 0 else flag_for(share, Decimal("1"), total)))
     return out
 

@@ -136,7 +136,7 @@ def _on(subquery, expression):
         _element(expression), {}, lambda part: subquery.c[part.key] if isinstance(part, sa.Column) else None)
 
 
-def _whole_penny_sums(keys: dict, *where, dates_first: bool = False) -> sa.Select:
+def _whole_penny_sums(keys: dict, *where, dates_first: bool = False, with_wip: bool = True) -> sa.Select:
     """The same columns for the engagements whose quarter days are whole pennies,
     summed by day (exactly the pricing lines' sums), in two steps: the days are
     summed in quarters by engagement (and the keys read from the day: month,
@@ -155,14 +155,16 @@ def _whole_penny_sums(keys: dict, *where, dates_first: bool = False) -> sa.Selec
     Work in progress is a delivered day no live invoice claims. An invoiced day is
     never WIP: it is claimed by a live invoice or written off (a rule `flask check`
     verifies: "marked invoiced but no live invoice holds it"), so only delivered
-    days look their claim up — most of a past year is invoiced."""
+    days look their claim up — most of a past year is invoiced; none do when the
+    caller does not ask for WIP (``with_wip``: the column is then 0)."""
     day_keys = {name: column for name, column in keys.items() if _day_side(column)}
     day_where = [clause for clause in where if _day_side(clause)]
     q = quarters(SupportDay.days)
     claimed = sa.exists().where(InvoiceDayClaim.support_day_id == SupportDay.id)
     wip = sa.and_(SupportDay.state == DayState.DELIVERED, SupportDay.written_off.is_(False), ~claimed)
     as_int = lambda total: sa.cast(sa.func.sum(total), sa.BigInteger)  # noqa: E731  (PostgreSQL: SUM(bigint) is NUMERIC)
-    sums = (as_int(q).label("quarters"), as_int(sa.case((wip, q), else_=0)).label("wip"),
+    sums = (as_int(q).label("quarters"),
+            (as_int(sa.case((wip, q), else_=0)) if with_wip else sa.literal(0, sa.BigInteger)).label("wip"),
             as_int(sa.case((SupportDay.written_off.is_(True), q), else_=0)).label("written_off"))
     days = SupportDay.__table__
     if dates_first and any(not isinstance(_element(key), sa.Column) for key in day_keys.values()):
@@ -203,12 +205,15 @@ def _whole_penny_sums(keys: dict, *where, dates_first: bool = False) -> sa.Selec
     )
 
 
-def priced(keys: dict, *where, dates_first: bool = False) -> sa.Select:
+def priced(keys: dict, *where, dates_first: bool = False, with_wip: bool = True) -> sa.Select:
     """Sums of pricing lines grouped by the keys: key columns, quarters,
     pennies, wip, written_off (integers; pounds = pennies / 100). ``dates_first``
-    (for SQLite; see _whole_penny_sums) changes how, not what, it sums."""
+    (for SQLite; see _whole_penny_sums) changes how, not what, it sums. Without
+    ``with_wip`` the wip column may be 0 (days of whole-penny rates skip their claim
+    lookup); the other columns are the same."""
     if all(_day_side(e) or not _reads_days(e) for e in (*keys.values(), *where)):
-        parts = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first), _rounded_lines(keys, *where))
+        parts = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first, with_wip=with_wip),
+                             _rounded_lines(keys, *where))
     else:
         # A key or condition reading the day together with another table (a join condition, a
         # correlated EXISTS) cannot be applied to days summed by engagement: price every day

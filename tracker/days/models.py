@@ -60,8 +60,11 @@ class SupportDay(Base):
         # The one-day-per-person-per-date rule and the week view read by staff and date.
         sa.Index("ix_support_days_staff_id_worked_on", "staff_id", "worked_on"),
         # Engagement pages, invoicing and reports read by engagement, state and date;
-        # 0014: with days, an engagement's days used (the capacity review) from the index alone.
-        sa.Index("ix_support_days_engagement_id_state_worked_on_days", "engagement_id", "state", "worked_on", "days"),
+        # 0014: with days, an engagement's days used (the capacity review) from the index alone;
+        # 0015: with what an engagement's figures sum by (activity, billable, written off), its
+        # figures and the progress report too.
+        sa.Index("ix_support_days_engagement_id_state_worked_on_covering", "engagement_id", "state", "worked_on",
+                 "days", "activity", "billable", "written_off"),
         # An engagement's day list, newest first, paged by a deferred join (migration 0007).
         sa.Index("ix_support_days_engagement_id_worked_on_id", "engagement_id", "worked_on", "id"),
         # Date ranges; sums by month × engagement/client from the index alone (0007: replaces the

@@ -138,14 +138,14 @@ def staff_rows(session: Session, first: date, staff_ids=None) -> list[StaffRow]:
     if staff_ids is not None:
         stmt = stmt.where(StaffMember.id.in_(staff_ids))
     rows = []
-    for r in session.execute(stmt):
-        delivered = Decimal(r.delivered).quantize(HUNDREDTH)
-        planned = Decimal(r.planned).quantize(HUNDREDTH)
-        capacity = Decimal(r.monthly_capacity_days)
-        cap = Decimal(r.external_cap_share).quantize(HUNDREDTH)
+    for staff_id, name, job_title, capacity_days, cap_share, team, done, booked in session.execute(stmt):
+        delivered = Decimal(done).quantize(HUNDREDTH)
+        planned = Decimal(booked).quantize(HUNDREDTH)
+        capacity = Decimal(capacity_days)
+        cap = Decimal(cap_share).quantize(HUNDREDTH)
         share = _share(delivered + planned, capacity)
-        rows.append(StaffRow(r.id, r.name, r.job_title, capacity, delivered, planned, share, cap,
-                             flag_for(share, cap, delivered + planned), r.team))
+        rows.append(StaffRow(staff_id, name, job_title, capacity, delivered, planned, share, cap,
+                             flag_for(share, cap, delivered + planned), team))
     return rows
 
 

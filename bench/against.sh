@@ -5,12 +5,14 @@
 #
 #   DATABASE_URL=... bench/against.sh REV [ROUNDS] [MEASURE...]
 #
-# DATABASE_URL names a world made by `flask demo generate` (make bench leaves one:
-# instance/bench.db, or a PostgreSQL database). Each side runs its own
-# bench/measure.py with this checkout's .venv, through bench/as_served.py (the app
-# made as app.py makes it, whatever the revision's measure.py did); REV is checked
-# out in a temporary git worktree, removed at the end. Prints each measurement as it comes, then the
-# median seconds of each side and new/old.
+# DATABASE_URL names a world made by `flask demo generate` and migrated to this
+# checkout's head (make bench leaves its SQLite one at /tmp/tracker-bench.db).
+# Each side runs its own bench/measure.py with this checkout's .venv, through
+# bench/as_served.py (the app made as app.py makes it, whatever the revision's
+# measure.py did); REV is checked out in a temporary git worktree, removed at the
+# end. Prints each measurement as it comes, then each side's median seconds and
+# new/old. Both sides read the same (migrated) schema, so what an index migration
+# gains shows on both: compare such a change by measuring before and after it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rev=${1:?usage: bench/against.sh REV [ROUNDS] [MEASURE...]}
@@ -19,18 +21,25 @@ shift $(( $# < 2 ? $# : 2 ))
 measures=("$@")
 [ ${#measures[@]} -gt 0 ] || measures=(income capacity progress income_export capacity_export)
 : "${DATABASE_URL:?DATABASE_URL must name a generated world}"
+case $DATABASE_URL in  # a relative SQLite path would be each checkout's own instance/ file
+  sqlite:///[!/]*) echo "against.sh: give SQLite an absolute path (sqlite:////…)" >&2; exit 2 ;;
+esac
 export TRACKER_TODAY=${TRACKER_TODAY:-2026-11-23} TRACKER_ENV=${TRACKER_ENV:-development}
 python=$PWD/.venv/bin/python
 here=$PWD
 old=$(mktemp -d /tmp/tracker-against.XXXXXX)
-trap 'git worktree remove --force "$old" >/dev/null 2>&1 || rm -rf "$old"' EXIT
-git worktree add --detach -f "$old" "$rev" >/dev/null 2>&1
-results=$(mktemp)
+results=$(mktemp) errors=$(mktemp)
+trap 'git worktree remove --force "$old" >/dev/null 2>&1 || rm -rf "$old"; git worktree prune; rm -f "$results" "$errors"' EXIT
+git worktree add --detach -f "$old" "$rev" >/dev/null
 for round in $(seq "$rounds"); do
   for name in "${measures[@]}"; do
-    for side in old new; do
-      dir=$PWD; [ "$side" = old ] && dir=$old
-      line=$(cd "$dir" && PYTHONPATH=$dir "$python" "$here/bench/as_served.py" "$name" 2>/dev/null | tail -n 1) || line='{}'
+    sides="old new"; [ $((round % 2)) -eq 0 ] && sides="new old"  # each side goes first in turn
+    for side in $sides; do
+      dir=$here; [ "$side" = old ] && dir=$old
+      if ! line=$(cd "$dir" && PYTHONPATH=$dir "$python" "$here/bench/as_served.py" "$name" 2>"$errors" | tail -n 1); then
+        echo "against.sh: $name failed on the $side side:" >&2; tail -n 5 "$errors" >&2; line='{}'
+      fi
+      [ -n "$line" ] || line='{}'
       echo "$round $name $side $line" | tee -a "$results"
     done
   done

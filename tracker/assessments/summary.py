@@ -193,13 +193,14 @@ def section_means_by_round(session: Session, engagement_id: int) -> list[tuple[A
     """Every round of an engagement with its section figures (progress reports):
     the figures of all rounds in one query, however many rounds there are."""
     rounds = list(session.scalars(rounds_query(engagement_id)))
+    if not rounds:
+        return []
     stmt = (sa.select(AssessmentResponse.assessment_id, SapStandard.section, *_aggregates()).select_from(Score)
             .join(AssessmentResponse, AssessmentResponse.id == Score.response_id)
             .join(SapStandard, SapStandard.id == Score.standard_id)
-            .join(Assessment, Assessment.id == AssessmentResponse.assessment_id)
-            .where(Assessment.engagement_id == engagement_id)
+            .where(AssessmentResponse.assessment_id.in_([r.id for r in rounds]))
             .group_by(AssessmentResponse.assessment_id, SapStandard.section))
     by_round: dict[int, dict[int, Figures]] = {r.id: {} for r in rounds}
     for round_id, number, n, count, total, low, high in session.execute(stmt):
-        by_round.setdefault(round_id, {})[number] = Figures(n, count, int(total), low, high)
+        by_round[round_id][number] = Figures(n, count, int(total), low, high)
     return [(r, by_round[r.id]) for r in rounds]

@@ -209,7 +209,7 @@ def priced(keys: dict, *where, dates_first: bool = False, with_wip: bool = True)
     """Sums of pricing lines grouped by the keys: key columns, quarters,
     pennies, wip, written_off (integers; pounds = pennies / 100). ``dates_first``
     (for SQLite; see _whole_penny_sums) changes how, not what, it sums. Without
-    ``with_wip`` the wip column may be 0 (days of whole-penny rates skip their claim
+    ``with_wip`` the wip column is NULL (and days of whole-penny rates skip their claim
     lookup); the other columns are the same."""
     if all(_day_side(e) or not _reads_days(e) for e in (*keys.values(), *where)):
         parts = sa.union_all(_whole_penny_sums(keys, *where, dates_first=dates_first, with_wip=with_wip),
@@ -226,7 +226,7 @@ def priced(keys: dict, *where, dates_first: bool = False, with_wip: bool = True)
     return (
         sa.select(*key_columns, sa.func.coalesce(sa.func.sum(lines.c.quarters), 0).label("quarters"),
                   sa.func.coalesce(sa.func.sum(lines.c.pennies), 0).label("pennies"),
-                  sa.func.coalesce(sa.func.sum(lines.c.wip), 0).label("wip"),
+                  (sa.func.coalesce(sa.func.sum(lines.c.wip), 0) if with_wip else sa.null()).label("wip"),
                   sa.func.coalesce(sa.func.sum(lines.c.written_off), 0).label("written_off"))
         .group_by(*key_columns)
     )

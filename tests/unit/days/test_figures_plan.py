@@ -1,6 +1,6 @@
 """An engagement's figures (the engagement page, the progress report) are summed from
 the (engagement, state, date …) covering index alone: no day's table row is read
-(migration 0015). Checked on SQLite's plan; PostgreSQL's index-only scans depend on
+(migration 0015), and no day looks up its invoice claim. Checked on SQLite's plan; PostgreSQL's index-only scans depend on
 its visibility map, which a test database's fresh rows do not have."""
 
 from __future__ import annotations
@@ -37,3 +37,6 @@ def test_the_day_sums_and_their_pricing_read_the_covering_index(session, world, 
         # plan, are read by pricing line, which needs the day's staff member: not in the index).
         first_read = next(step for step in plan if "support_days" in step)
         assert f"COVERING INDEX {INDEX}" in first_read, plan
+    # The figures show no work in progress: no day looks up its invoice claim one by one
+    # (asked for WIP, the rule's whole-penny sums do: a correlated subquery per day).
+    assert not [step for step in plan if "CORRELATED" in step], plan

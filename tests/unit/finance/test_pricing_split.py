@@ -73,8 +73,9 @@ def test_whole_penny_rates_summed_by_day_equal_pricing_lines(session, world):
         fast = as_set(session, rule.priced(keys, *one_client, dates_first=dates_first))
         assert fast == as_set(session, every_line_rounded(keys, *one_client)), (name, dates_first)
         assert fast and fast != as_set(session, rule.priced(keys, *where)), name
-        # Without WIP (the engagement figures): every other column the same.
+        # Without WIP (the engagement figures): no WIP at all, every other column the same.
         no_wip = as_set(session, rule.priced(keys, *where, dates_first=dates_first, with_wip=False))
+        assert {row[-2] for row in no_wip} == {None}, (name, dates_first)
         assert {row[:-2] + row[-1:] for row in no_wip} == {row[:-2] + row[-1:] for row in as_set(
             session, rule.priced(keys, *where, dates_first=dates_first))}, (name, dates_first)
     # A condition reading the day and the engagement together cannot be split between the

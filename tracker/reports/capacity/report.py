@@ -21,12 +21,12 @@ from tracker.database import dsum
 from tracker.dates import add_months, month_start
 from tracker.days.models import DayState, SupportDay
 from tracker.engagements.models import Engagement, EngagementStatus
+from tracker.money import PENNY
 from tracker.staff.models import StaffMember
 
 AMBER_FROM = Decimal("0.80")  # of the cap
 FORWARD_MONTHS = 3
 ZERO = Decimal("0.00")
-HUNDREDTH = Decimal("0.01")
 SHARE_PLACES = Decimal("0.0001")
 
 
@@ -65,7 +65,7 @@ class StaffRow:
 
     @property
     def allowed_days(self) -> Decimal:
-        return (self.capacity_days * self.cap_share).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        return (self.capacity_days * self.cap_share).quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -139,10 +139,10 @@ def staff_rows(session: Session, first: date, staff_ids=None) -> list[StaffRow]:
         stmt = stmt.where(StaffMember.id.in_(staff_ids))
     rows = []
     for staff_id, name, job_title, capacity_days, cap_share, team, done, booked in session.execute(stmt):
-        delivered = Decimal(done).quantize(HUNDREDTH)
-        planned = Decimal(booked).quantize(HUNDREDTH)
+        delivered = Decimal(done).quantize(PENNY)
+        planned = Decimal(booked).quantize(PENNY)
         capacity = Decimal(capacity_days)
-        cap = Decimal(cap_share).quantize(HUNDREDTH)
+        cap = Decimal(cap_share).quantize(PENNY)
         share = _share(delivered + planned, capacity)
         rows.append(StaffRow(staff_id, name, job_title, capacity, delivered, planned, share, cap,
                              flag_for(share, cap, delivered + planned), team))
@@ -279,11 +279,11 @@ def forward_look(first: date, allowed: Decimal, parts: ForwardParts) -> list[For
                 spread[m] += each
     out = []
     for m in months:
-        est = spread[m].quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        est = spread[m].quantize(PENNY, rounding=ROUND_HALF_UP)
         total = planned_by_month[m] + est
         share = _share(total, allowed)
-        out.append(ForwardMonth(m, planned_by_month[m].quantize(HUNDREDTH), est,
-                                allowed.quantize(HUNDREDTH), share,
+        out.append(ForwardMonth(m, planned_by_month[m].quantize(PENNY), est,
+                                allowed.quantize(PENNY), share,
                                 "green" if share is None and total == 0 else flag_for(share, Decimal("1"), total)))
     return out
 

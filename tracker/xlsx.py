@@ -114,7 +114,7 @@ class Workbook:
             return f'<c r="{ref}"{s}/>' if number is None else f'<c r="{ref}"{s}><v>{number}</v></c>'
         if isinstance(value, date):
             return f'<c r="{ref}"{s}><v>{_serial(value)!r}</v></c>'
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+        return self._cell(ref, str(value), style)  # anything else as its text
 
     def append(self, cells: list[tuple[object, int]]) -> None:
         """One row: (value, style number from style()) per column from A; an empty
